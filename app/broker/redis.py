@@ -1,0 +1,241 @@
+"""Redis broker: pub/sub between nodes plus the shared key-value store.
+
+Design:
+
+* One pub/sub connection and one listener task per node, whatever the number of
+  channels. The gateway subscribes a channel per room/user, so a connection per channel
+  would exhaust Redis connections; the listener fans messages out via ``on_message``.
+* ``subscribe()`` returns only after Redis has confirmed the SUBSCRIBE. redis-py merely
+  sends the command; the confirmation arrives in the message stream, which only the
+  listener reads. The listener sets a per-channel event when it sees the confirmation,
+  so a message published right after ``subscribe()`` returns is never lost.
+* The listener owns reconnection. The pub/sub client has redis-py's retries disabled so
+  a lost connection surfaces here: the listener logs it, backs off (jittered, capped),
+  opens a fresh ``PubSub`` and subscribes every wanted channel again. The set of wanted
+  channels is ours, not redis-py's, so a SUBSCRIBE that failed mid-outage is not lost.
+* Key-value commands use a separate, ordinary client (with redis-py's default retries).
+  ``incr`` and ``touch_member`` are Lua scripts so that creating a key and giving it an
+  expiry cannot be split by a crash or a concurrent caller.
+* Expiring sets are sorted sets scored by expiry deadline (client wall clock), so
+  ``members()`` is one range query; the key itself expires with its longest-lived member.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import builtins
+import contextlib
+import logging
+import math
+import random
+import time
+import uuid
+import weakref
+from typing import Any, cast
+
+from redis.asyncio import Redis
+from redis.asyncio.client import PubSub
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import RedisError
+
+from app.broker.base import Broker, MessageHandler
+
+log = logging.getLogger(__name__)
+
+# Only set an expiry if INCRBY created the key, so later increments never extend it.
+_INCR = """
+local created = redis.call('EXISTS', KEYS[1]) == 0
+local value = redis.call('INCRBY', KEYS[1], ARGV[1])
+if created and tonumber(ARGV[2]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return value
+"""
+
+# Drop expired members, add/refresh one, and keep the key alive at least as long as it.
+_TOUCH = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[4]) then
+  redis.call('PEXPIRE', KEYS[1], ARGV[4])
+end
+"""
+
+
+def _ms(seconds: float) -> int:
+    # Redis rejects a zero expiry; round up so a short ttl never means "no ttl".
+    return max(1, math.ceil(seconds * 1000))
+
+
+class RedisBroker(Broker):
+    """Broker backed by one Redis server, shared by every node."""
+
+    subscribe_timeout = 10.0
+    backoff_base = 0.1
+    backoff_cap = 10.0
+
+    def __init__(self, url: str, on_message: MessageHandler) -> None:
+        super().__init__(on_message)
+        self.url = url
+        # Shows up in CLIENT LIST, so an operator can tell which node owns a connection.
+        self.client_name = f"jobfair-{uuid.uuid4().hex[:12]}"
+        self.pubsub_client_name = f"{self.client_name}-sub"
+        self._client: Redis | None = None
+        self._sub_client: Redis | None = None
+        self._pubsub: PubSub | None = None  # None while (re)connecting
+        self._listener: asyncio.Task[None] | None = None
+        self._wanted: dict[str, asyncio.Event] = {}  # event set once confirmed
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    async def start(self) -> None:
+        self._client = Redis.from_url(
+            self.url, decode_responses=False, client_name=self.client_name
+        )
+        self._sub_client = Redis.from_url(
+            self.url,
+            decode_responses=False,
+            client_name=self.pubsub_client_name,
+            retry=Retry(NoBackoff(), 0),
+            socket_keepalive=True,
+        )
+        self._listener = asyncio.create_task(self._listen(), name=f"{self.client_name} listener")
+
+    async def close(self) -> None:
+        if self._listener is not None:
+            self._listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._listener
+            self._listener = None
+        for client in (self._client, self._sub_client):
+            if client is not None:
+                await client.aclose()
+        self._client = self._sub_client = None
+
+    async def ping(self) -> None:
+        await self._redis.ping()
+
+    # -- pub/sub -----------------------------------------------------------------
+    async def publish(self, channel: str, message: bytes) -> None:
+        await self._redis.publish(channel, message)
+
+    async def subscribe(self, channel: str) -> None:
+        if self._listener is None:
+            raise RuntimeError("RedisBroker.start() has not been called")
+        # Per channel, so a subscribe/unsubscribe pair cannot interleave with another.
+        async with self._locks.setdefault(channel, asyncio.Lock()):
+            confirmed = self._wanted.get(channel)
+            if confirmed is None:
+                confirmed = self._wanted[channel] = asyncio.Event()
+                await self._send("subscribe", channel)
+            session = self._pubsub
+            try:
+                async with asyncio.timeout(self.subscribe_timeout):
+                    await confirmed.wait()
+            except TimeoutError:
+                # A connection that swallows a SUBSCRIBE is wedged: drop it, so the
+                # listener reconnects and resubscribes. The channel stays wanted.
+                if session is not None and session is self._pubsub and session.connection:
+                    await session.connection.disconnect(nowait=True)
+                raise TimeoutError(f"Redis did not confirm SUBSCRIBE {channel!r}") from None
+
+    async def unsubscribe(self, channel: str) -> None:
+        async with self._locks.setdefault(channel, asyncio.Lock()):
+            # The listener drops messages for unwanted channels, so there is no need to
+            # wait for Redis to confirm.
+            if self._wanted.pop(channel, None) is not None:
+                await self._send("unsubscribe", channel)
+
+    async def _send(self, command: str, channel: str) -> None:
+        if (pubsub := self._pubsub) is None:
+            return  # the listener subscribes every wanted channel once reconnected
+        try:
+            await getattr(pubsub, command)(channel)
+        except Exception as exc:
+            # The listener sees the same broken connection, reconnects and resubscribes.
+            log.warning("Redis %s %r failed: %r", command.upper(), channel, exc)
+
+    async def _listen(self) -> None:
+        assert self._sub_client is not None
+        failures = 0
+        while True:
+            pubsub = self._sub_client.pubsub()
+            try:
+                await pubsub.connect()  # type: ignore[no-untyped-call]  # untyped in redis-py
+                # No await between publishing the session and reading the wanted set: a
+                # concurrent subscribe() either is in this SUBSCRIBE or sends its own.
+                self._pubsub = pubsub
+                if self._wanted:
+                    await pubsub.subscribe(*self._wanted)
+                if failures:
+                    log.info("Redis pub/sub reconnected, %d channels", len(self._wanted))
+                failures = 0
+                while True:
+                    # Blocks until something arrives (no polling), even with no channels.
+                    message = await pubsub.get_message(timeout=None)
+                    if message is not None:
+                        self._dispatch(message)
+            except Exception as exc:
+                failures += 1
+                delay = min(self.backoff_cap, self.backoff_base * 2 ** (failures - 1))
+                delay *= random.uniform(0.5, 1.0)
+                level = logging.WARNING if isinstance(exc, RedisError | OSError) else logging.ERROR
+                log.log(
+                    level, "Redis pub/sub listener failed, retrying in %.2fs", delay, exc_info=exc
+                )
+            finally:
+                self._pubsub = None
+                for confirmed in self._wanted.values():
+                    confirmed.clear()
+                with contextlib.suppress(Exception):
+                    await pubsub.aclose()  # type: ignore[no-untyped-call]
+            await asyncio.sleep(delay)
+
+    def _dispatch(self, message: dict[str, Any]) -> None:
+        kind = message["type"]
+        if kind not in ("subscribe", "message"):
+            return  # unsubscribe confirmations need no action
+        channel = message["channel"].decode()
+        if kind == "subscribe":
+            if (confirmed := self._wanted.get(channel)) is not None:
+                confirmed.set()
+        elif kind == "message" and channel in self._wanted:
+            try:
+                self.on_message(channel, message["data"])
+            except Exception:
+                log.exception("on_message failed for channel %r", channel)
+
+    # -- key-value -----------------------------------------------------------------
+    @property
+    def _redis(self) -> Redis:
+        if self._client is None:
+            raise RuntimeError("RedisBroker.start() has not been called")
+        return self._client
+
+    async def get(self, key: str) -> bytes | None:
+        # decode_responses=False: redis-py's annotations cannot express that.
+        return cast("bytes | None", await self._redis.get(key))
+
+    async def set(self, key: str, value: bytes, *, ttl: float | None = None) -> None:
+        await self._redis.set(key, value, px=None if ttl is None else _ms(ttl))
+
+    async def delete(self, key: str) -> None:
+        await self._redis.delete(key)
+
+    async def incr(self, key: str, amount: int = 1, *, ttl: float | None = None) -> int:
+        millis = 0 if ttl is None else _ms(ttl)
+        return int(await self._redis.eval(_INCR, 1, key, amount, millis))
+
+    async def ttl(self, key: str) -> float | None:
+        millis = int(await self._redis.pttl(key))
+        return None if millis < 0 else millis / 1000  # -2: missing, -1: no expiry
+
+    # -- expiring sets -------------------------------------------------------------
+    async def touch_member(self, key: str, member: str, *, ttl: float) -> None:
+        now = time.time()
+        await self._redis.eval(_TOUCH, 1, key, repr(now), repr(now + ttl), member, _ms(ttl))
+
+    async def remove_member(self, key: str, member: str) -> None:
+        await self._redis.zrem(key, member)
+
+    async def members(self, key: str) -> builtins.set[str]:
+        found = await self._redis.zrangebyscore(key, f"({time.time()!r}", "+inf")
+        return {member.decode() for member in cast("list[bytes]", found)}

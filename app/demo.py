@@ -1,0 +1,135 @@
+"""Demo data for trying the platform on one machine: every role, a few employers.
+
+Idempotent: running it again leaves existing accounts as they are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.auth import repository
+from app.auth.models import Organization, OrgMember, Role, User, Verification
+from app.auth.passwords import hash_password
+from app.db import Database
+from app.settings import Settings
+
+DEMO_PASSWORD = "jobfair-demo-2026"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    email: str
+    name: str
+    role: Role
+
+
+@dataclass(frozen=True)
+class DemoOrg:
+    name: str
+    uscc: str
+    address: str
+    verified: bool
+    staff: tuple[DemoUser, ...]
+
+
+ADMINS = (
+    DemoUser("admin@demo.jobfair.cn", "平台管理员 Admin", Role.ADMIN),
+    DemoUser("organizer@demo.jobfair.cn", "海淀区就业服务中心 Organizer", Role.ORGANIZER),
+    DemoUser("moderator@demo.jobfair.cn", "审核员 李静 Moderator", Role.MODERATOR),
+)
+SEEKERS = (
+    DemoUser("seeker@demo.jobfair.cn", "王小明", Role.SEEKER),
+    DemoUser("zhang.wei@demo.jobfair.cn", "张伟", Role.SEEKER),
+    DemoUser("liu.fang@demo.jobfair.cn", "刘芳", Role.SEEKER),
+    DemoUser("emma.chen@demo.jobfair.cn", "Emma Chen", Role.SEEKER),
+)
+ORGS = (
+    DemoOrg(
+        "北京云帆软件有限公司",
+        "91110108MA01A0B1XC",
+        "北京市海淀区中关村大街1号",
+        True,
+        (
+            DemoUser("employer@demo.jobfair.cn", "赵敏 (HR)", Role.EMPLOYER),
+            DemoUser("hr2@yunfan.demo.jobfair.cn", "孙浩", Role.EMPLOYER),
+        ),
+    ),
+    DemoOrg(
+        "上海明德物流有限公司",
+        "91310115MA1K4ABC1X",
+        "上海市浦东新区张江路88号",
+        True,
+        (DemoUser("hr@mingde.demo.jobfair.cn", "陈晨", Role.EMPLOYER),),
+    ),
+    DemoOrg(
+        "Harbor Health Clinics Ltd.",
+        "91440300MA5F00HX2Y",
+        "深圳市南山区科技园",
+        False,
+        (DemoUser("hr@harbor.demo.jobfair.cn", "Grace Lin", Role.EMPLOYER),),
+    ),
+)
+
+
+def _valid_uscc(seed: str) -> str:
+    """Demo codes carry a correct check character."""
+    from app.auth.uscc import check_character
+
+    return seed[:17] + check_character(seed[:17])
+
+
+async def load_demo(settings: Settings) -> None:
+    db = Database(settings.database_url)
+    password_hash = await hash_password(DEMO_PASSWORD)
+    created = 0
+    try:
+        async with db.sessions() as session:
+
+            async def ensure_user(spec: DemoUser) -> User:
+                nonlocal created
+                user = await repository.user_by_email(session, spec.email)
+                if user is None:
+                    user = User(
+                        email=spec.email,
+                        display_name=spec.name,
+                        role=spec.role,
+                        password_hash=password_hash,
+                    )
+                    session.add(user)
+                    await session.flush()
+                    created += 1
+                return user
+
+            for spec in (*ADMINS, *SEEKERS):
+                await ensure_user(spec)
+            for org_spec in ORGS:
+                print(f"  organization {org_spec.name}", flush=True)
+                uscc = _valid_uscc(org_spec.uscc)
+                staff = [await ensure_user(s) for s in org_spec.staff]
+                org = await repository.org_by_uscc(session, uscc)
+                if org is None:
+                    assert staff[0].id is not None
+                    org = Organization(
+                        name=org_spec.name,
+                        uscc=uscc,
+                        address=org_spec.address,
+                        created_by=staff[0].id,
+                        verification=Verification.VERIFIED
+                        if org_spec.verified
+                        else Verification.UNVERIFIED,
+                    )
+                    session.add(org)
+                    await session.flush()
+                for index, user in enumerate(staff):
+                    assert user.id is not None and org.id is not None
+                    if await repository.membership_of(session, user.id) is None:
+                        session.add(OrgMember(org_id=org.id, user_id=user.id, is_admin=index == 0))
+            await session.commit()
+    finally:
+        await db.dispose()
+    print(
+        f"Demo data ready ({created} new accounts). Every demo account's password: {DEMO_PASSWORD}"
+    )
+    print("Logins:")
+    for spec in (*ADMINS, SEEKERS[0], ORGS[0].staff[0]):
+        print(f"  {spec.role.value:<10} {spec.email}")

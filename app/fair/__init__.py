@@ -1,0 +1,1 @@
+"""Fair domain: filled in by its own issue."""

@@ -1,0 +1,1 @@
+"""Interview domain: filled in by its own issue."""

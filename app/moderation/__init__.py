@@ -1,0 +1,1 @@
+"""Moderation domain: filled in by its own issue."""

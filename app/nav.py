@@ -1,0 +1,30 @@
+"""Navigation per role: one table, so templates do not decide who sees what."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.auth.models import Role
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    key: str
+    label: str  # English source string, translated when rendered
+    href: str
+    roles: frozenset[Role | None]
+
+
+_ALL = frozenset(Role)
+NAV = (
+    NavItem("home", "Home", "/", frozenset({None, *_ALL})),
+    NavItem("org", "My organization", "/org", frozenset({Role.EMPLOYER})),
+    NavItem("users", "Users", "/admin/users", frozenset({Role.ADMIN})),
+    NavItem("account", "Account", "/account", _ALL),
+    NavItem("login", "Log in", "/login", frozenset({None})),
+    NavItem("register", "Register", "/register", frozenset({None})),
+)
+
+
+def nav_for(role: Role | None) -> list[NavItem]:
+    return [item for item in NAV if role in item.roles]

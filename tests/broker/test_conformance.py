@@ -1,0 +1,384 @@
+"""One behavioural contract, checked against every broker backend.
+
+Redis tests share a server with other processes, so each test works under its own random
+key prefix and channel names and never flushes the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+import pytest
+import pytest_asyncio
+from redis import Redis as SyncRedis
+from redis.asyncio import Redis
+
+from app.broker.base import Broker
+from app.broker.memory import MemoryBroker
+from app.broker.redis import RedisBroker
+
+REDIS_URL = os.environ.get("JOBFAIR_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@dataclass
+class Inbox:
+    """The ``on_message`` callback of a test broker: records deliveries in order."""
+
+    messages: list[tuple[str, bytes]] = field(default_factory=list)
+    _arrived: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def __call__(self, channel: str, message: bytes) -> None:
+        self.messages.append((channel, message))
+        self._arrived.set()
+
+    def on(self, channel: str) -> list[bytes]:
+        return [message for ch, message in self.messages if ch == channel]
+
+    async def wait_for(self, count: int, channel: str | None = None, within: float = 5) -> None:
+        """Wait until ``count`` messages (on ``channel``, if given) have arrived."""
+
+        def received() -> int:
+            return len(self.messages if channel is None else self.on(channel))
+
+        async with asyncio.timeout(within):
+            while received() < count:
+                self._arrived.clear()
+                await self._arrived.wait()
+
+
+@dataclass
+class Node:
+    broker: Broker
+    inbox: Inbox
+    kind: str
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The test server's URL; skips Redis tests if it is down, except on CI."""
+    client = SyncRedis.from_url(REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+    try:
+        client.ping()
+    except Exception as exc:
+        message = f"Redis not reachable at {REDIS_URL} ({exc}): start redis-server"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    finally:
+        client.close()
+    return REDIS_URL
+
+
+@pytest_asyncio.fixture
+async def raw_redis(redis_url: str) -> AsyncIterator[Redis]:
+    """A plain client for inspecting and sabotaging the server behind a RedisBroker."""
+    client = Redis.from_url(redis_url)
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture
+def ns() -> str:
+    """A key/channel prefix no other test or process uses."""
+    return f"jobfair-test:{uuid.uuid4().hex}:"
+
+
+@asynccontextmanager
+async def open_node(kind: str, url: str | None) -> AsyncIterator[Node]:
+    inbox = Inbox()
+    broker: Broker = MemoryBroker(inbox) if kind == "memory" else RedisBroker(str(url), inbox)
+    await broker.start()
+    try:
+        yield Node(broker, inbox, kind)
+    finally:
+        await broker.close()
+
+
+@pytest_asyncio.fixture(params=["memory", "redis"])
+async def node(request: pytest.FixtureRequest, ns: str) -> AsyncIterator[Node]:
+    url = None
+    if request.param == "redis":
+        url = request.getfixturevalue("redis_url")
+    async with open_node(request.param, url) as opened:
+        yield opened
+    if url is not None:
+        # Keys without a ttl would otherwise outlive the test run.
+        client = Redis.from_url(url)
+        async for key in client.scan_iter(match=f"{ns}*"):
+            await client.delete(key)
+        await client.aclose()
+
+
+@pytest.fixture
+def broker(node: Node) -> Broker:
+    return node.broker
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], within: float = 5) -> None:
+    """Poll ``check`` until it passes; for effects with no event to wait on."""
+    async with asyncio.timeout(within):
+        while True:
+            if await check():
+                return
+            await asyncio.sleep(0.02)
+
+
+def only_redis(node: Node, why: str) -> None:
+    if node.kind != "redis":
+        pytest.skip(why)
+
+
+# -- pub/sub -------------------------------------------------------------------------
+
+
+async def test_publish_delivers_exact_bytes(node: Node, ns: str) -> None:
+    payload = bytes(range(256)) + "é中".encode()
+    await node.broker.subscribe(f"{ns}a")
+    await node.broker.publish(f"{ns}a", payload)
+    await node.inbox.wait_for(1)
+    assert node.inbox.messages == [(f"{ns}a", payload)]
+
+
+async def test_unsubscribed_channel_is_not_delivered(node: Node, ns: str) -> None:
+    await node.broker.subscribe(f"{ns}marker")
+    await node.broker.publish(f"{ns}other", b"lost")
+    # Published after, on the same connection: once it arrives the first would have too.
+    await node.broker.publish(f"{ns}marker", b"marker")
+    await node.inbox.wait_for(1)
+    assert node.inbox.messages == [(f"{ns}marker", b"marker")]
+
+
+async def test_unsubscribe_stops_delivery(node: Node, ns: str) -> None:
+    await node.broker.subscribe(f"{ns}a")
+    await node.broker.subscribe(f"{ns}marker")
+    await node.broker.unsubscribe(f"{ns}a")
+    await node.broker.unsubscribe(f"{ns}a")  # idempotent
+    await node.broker.unsubscribe(f"{ns}never-subscribed")
+    await node.broker.publish(f"{ns}a", b"lost")
+    await node.broker.publish(f"{ns}marker", b"marker")
+    await node.inbox.wait_for(1)
+    assert node.inbox.messages == [(f"{ns}marker", b"marker")]
+
+
+async def test_resubscribe_after_unsubscribe(node: Node, ns: str) -> None:
+    await node.broker.subscribe(f"{ns}a")
+    await node.broker.unsubscribe(f"{ns}a")
+    await node.broker.subscribe(f"{ns}a")
+    await node.broker.publish(f"{ns}a", b"back")
+    await node.inbox.wait_for(1)
+    assert node.inbox.messages == [(f"{ns}a", b"back")]
+
+
+async def test_subscribe_is_idempotent(node: Node, ns: str) -> None:
+    await node.broker.subscribe(f"{ns}a")
+    await node.broker.subscribe(f"{ns}a")
+    await asyncio.gather(*(node.broker.subscribe(f"{ns}a") for _ in range(5)))
+    await node.broker.publish(f"{ns}a", b"once")
+    await node.broker.publish(f"{ns}a", b"marker")
+    await node.inbox.wait_for(2)
+    assert node.inbox.messages == [(f"{ns}a", b"once"), (f"{ns}a", b"marker")]
+
+
+async def test_many_concurrent_subscriptions_lose_nothing(node: Node, ns: str) -> None:
+    channels = [f"{ns}room-{i}" for i in range(200)]
+    await asyncio.gather(*(node.broker.subscribe(channel) for channel in channels))
+    # No waiting between subscribe() and publish(): subscribe() must already be active.
+    for channel in channels:
+        await node.broker.publish(channel, channel.encode())
+    await node.inbox.wait_for(200)
+    assert sorted(node.inbox.messages) == sorted((c, c.encode()) for c in channels)
+
+
+async def test_two_nodes_both_receive(node: Node, ns: str) -> None:
+    only_redis(node, "a MemoryBroker is a single node by design")
+    async with open_node(node.kind, getattr(node.broker, "url", None)) as other:
+        await node.broker.subscribe(f"{ns}a")
+        await other.broker.subscribe(f"{ns}a")
+        await other.broker.publish(f"{ns}a", b"hello")
+        await node.inbox.wait_for(1)
+        await other.inbox.wait_for(1)
+        assert node.inbox.messages == other.inbox.messages == [(f"{ns}a", b"hello")]
+
+
+async def test_order_is_preserved_on_a_channel(node: Node, ns: str) -> None:
+    await node.broker.subscribe(f"{ns}a")
+    sent = [str(i).encode() for i in range(1000)]
+    for message in sent:
+        await node.broker.publish(f"{ns}a", message)
+    await node.inbox.wait_for(1000)
+    assert node.inbox.on(f"{ns}a") == sent
+
+
+async def test_handler_error_does_not_stop_delivery(node: Node, ns: str) -> None:
+    inbox = node.inbox
+
+    def flaky(channel: str, message: bytes) -> None:
+        if message == b"boom":
+            raise RuntimeError("handler bug")
+        inbox(channel, message)
+
+    node.broker.on_message = flaky
+    await node.broker.subscribe(f"{ns}a")
+    await node.broker.publish(f"{ns}a", b"boom")
+    await node.broker.publish(f"{ns}a", b"after")
+    await inbox.wait_for(1)
+    assert inbox.messages == [(f"{ns}a", b"after")]
+
+
+async def test_listener_recovers_after_connection_is_killed(
+    node: Node, ns: str, raw_redis: Redis
+) -> None:
+    only_redis(node, "the memory backend has no connection to lose")
+    assert isinstance(node.broker, RedisBroker)
+    await node.broker.subscribe(f"{ns}a")
+    await node.broker.subscribe(f"{ns}b")
+
+    async def listener_ids() -> list[str]:
+        clients = await raw_redis.client_list(_type="pubsub")
+        name = node.broker.pubsub_client_name  # type: ignore[attr-defined]
+        return [c["id"] for c in clients if c["name"] == name]
+
+    [killed] = await listener_ids()
+    await raw_redis.client_kill_filter(_id=killed)
+
+    async def probe_delivered() -> bool:
+        await node.broker.publish(f"{ns}a", b"probe")
+        return bool(node.inbox.on(f"{ns}a"))
+
+    await eventually(probe_delivered)
+    assert killed not in await listener_ids()
+    # Every channel was resubscribed, not just the one that was probed.
+    await node.broker.publish(f"{ns}b", b"after")
+    await node.inbox.wait_for(1, channel=f"{ns}b")
+    assert node.inbox.on(f"{ns}b") == [b"after"]
+    # And subscribing still works on the new connection.
+    await node.broker.subscribe(f"{ns}c")
+    await node.broker.publish(f"{ns}c", b"new")
+    await node.inbox.wait_for(1, channel=f"{ns}c")
+
+
+# -- key-value -----------------------------------------------------------------------
+
+
+async def test_get_set_delete(broker: Broker, ns: str) -> None:
+    assert await broker.get(f"{ns}k") is None
+    await broker.set(f"{ns}k", b"\x00\xffvalue")
+    assert await broker.get(f"{ns}k") == b"\x00\xffvalue"
+    await broker.set(f"{ns}k", b"new")
+    assert await broker.get(f"{ns}k") == b"new"
+    await broker.delete(f"{ns}k")
+    assert await broker.get(f"{ns}k") is None
+    await broker.delete(f"{ns}k")  # deleting a missing key is fine
+
+
+async def test_set_with_ttl_expires(broker: Broker, ns: str) -> None:
+    await broker.set(f"{ns}k", b"v", ttl=0.2)
+    assert await broker.get(f"{ns}k") == b"v"
+    remaining = await broker.ttl(f"{ns}k")
+    assert remaining is not None
+    assert 0 < remaining <= 0.2
+    await asyncio.sleep(0.3)
+    assert await broker.get(f"{ns}k") is None
+    assert await broker.ttl(f"{ns}k") is None
+
+
+async def test_plain_set_clears_ttl(broker: Broker, ns: str) -> None:
+    await broker.set(f"{ns}k", b"v", ttl=10)
+    await broker.set(f"{ns}k", b"w")
+    assert await broker.ttl(f"{ns}k") is None
+
+
+async def test_ttl_of_missing_or_persistent_key_is_none(broker: Broker, ns: str) -> None:
+    assert await broker.ttl(f"{ns}missing") is None
+    await broker.set(f"{ns}k", b"v")
+    assert await broker.ttl(f"{ns}k") is None
+
+
+async def test_incr_is_atomic_under_concurrency(broker: Broker, ns: str) -> None:
+    results = await asyncio.gather(*(broker.incr(f"{ns}n") for _ in range(200)))
+    assert sorted(results) == list(range(1, 201))
+    assert await broker.get(f"{ns}n") == b"200"
+    assert await broker.incr(f"{ns}n", 5) == 205
+    assert await broker.incr(f"{ns}n", -10) == 195
+
+
+async def test_incr_ttl_is_set_on_creation_only(broker: Broker, ns: str) -> None:
+    assert await broker.incr(f"{ns}n", ttl=0.5) == 1
+    first = await broker.ttl(f"{ns}n")
+    assert first is not None
+    assert 0.3 < first <= 0.5
+    await asyncio.sleep(0.2)
+    assert await broker.incr(f"{ns}n", ttl=0.5) == 2
+    later = await broker.ttl(f"{ns}n")
+    assert later is not None
+    assert later <= 0.35  # not extended back to 0.5
+    await asyncio.sleep(later + 0.1)
+    assert await broker.get(f"{ns}n") is None
+    assert await broker.incr(f"{ns}n", ttl=0.5) == 1  # a new window
+
+
+async def test_incr_without_ttl_never_expires(broker: Broker, ns: str) -> None:
+    assert await broker.incr(f"{ns}n") == 1
+    assert await broker.ttl(f"{ns}n") is None
+
+
+# -- expiring sets -------------------------------------------------------------------
+
+
+async def test_members_touch_and_remove(broker: Broker, ns: str) -> None:
+    assert await broker.members(f"{ns}s") == set()
+    await broker.touch_member(f"{ns}s", "alice", ttl=10)
+    await broker.touch_member(f"{ns}s", "bob", ttl=10)
+    await broker.touch_member(f"{ns}s", "bob", ttl=10)
+    assert await broker.members(f"{ns}s") == {"alice", "bob"}
+    await broker.remove_member(f"{ns}s", "alice")
+    await broker.remove_member(f"{ns}s", "nobody")
+    assert await broker.members(f"{ns}s") == {"bob"}
+    await broker.remove_member(f"{ns}s", "bob")
+    assert await broker.members(f"{ns}s") == set()
+
+
+async def test_members_expire(broker: Broker, ns: str) -> None:
+    await broker.touch_member(f"{ns}s", "short", ttl=0.2)
+    await broker.touch_member(f"{ns}s", "long", ttl=10)
+    assert await broker.members(f"{ns}s") == {"short", "long"}
+    await asyncio.sleep(0.3)
+    assert await broker.members(f"{ns}s") == {"long"}
+
+
+async def test_retouch_extends_membership(broker: Broker, ns: str) -> None:
+    started = time.monotonic()
+    await broker.touch_member(f"{ns}s", "alice", ttl=0.4)
+    await asyncio.sleep(0.25)
+    await broker.touch_member(f"{ns}s", "alice", ttl=0.4)
+    await asyncio.sleep(max(0.0, started + 0.5 - time.monotonic()))
+    # 0.5s after the first touch, but only ~0.25s after the second.
+    assert await broker.members(f"{ns}s") == {"alice"}
+    await asyncio.sleep(0.3)
+    assert await broker.members(f"{ns}s") == set()
+
+
+async def test_abandoned_set_key_expires(node: Node, ns: str, raw_redis: Redis) -> None:
+    only_redis(node, "only Redis stores the set under a key of its own")
+    await node.broker.touch_member(f"{ns}s", "a", ttl=10)
+    await node.broker.touch_member(f"{ns}s", "b", ttl=0.2)
+    assert 9 < (await raw_redis.pttl(f"{ns}s")) / 1000 <= 10  # the longest member wins
+    await node.broker.touch_member(f"{ns}t", "a", ttl=0.2)
+
+    async def gone() -> bool:
+        return not await raw_redis.exists(f"{ns}t")
+
+    await eventually(gone, within=2)
+
+
+# -- health --------------------------------------------------------------------------
+
+
+async def test_ping(broker: Broker) -> None:
+    await broker.ping()
