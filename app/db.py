@@ -119,11 +119,13 @@ class UnitOfWork:
 
 @asynccontextmanager
 async def unit_of_work(db: Database, broker: Broker) -> AsyncIterator[UnitOfWork]:
-    """Open a session; anything not committed when the block ends is rolled back."""
+    """Open a session; anything not committed when the block ends is rolled back.
+
+    Closing (rather than an explicit rollback) ends the transaction without expiring the
+    loaded objects, so a page can still render what it read.
+    """
     async with db.sessions() as session:
         try:
             yield UnitOfWork(session, broker)
         finally:
-            if session.in_transaction():
-                await session.rollback()
             pending_events(session)

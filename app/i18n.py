@@ -69,6 +69,11 @@ def ngettext(singular: str, plural: str, n: int, **params: Any) -> str:
 _ = gettext
 
 
+def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+    """Mark a string for extraction; it is translated later, where it is shown."""
+    return message
+
+
 def negotiate(accept_language: str | None) -> str:
     if not accept_language:
         return DEFAULT_LOCALE

@@ -26,3 +26,8 @@ def upgrade(database_url: str, revision: str = "head") -> None:
 async def upgrade_async(database_url: str, revision: str = "head") -> None:
     # env.py runs its own event loop, so it gets a thread of its own.
     await asyncio.to_thread(upgrade, database_url, revision)
+
+
+def downgrade(database_url: str, revision: str) -> None:
+    """Step the database back to ``revision`` (``base`` removes every table)."""
+    command.downgrade(alembic_config(database_url), revision)

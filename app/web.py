@@ -18,7 +18,7 @@ from app.auth.identity import Identity, load_identity
 from app.context import app_context
 from app.db import unit_of_work
 from app.errors import AppError, NotAuthenticated
-from app.i18n import LABELS, LOCALES, current_locale, gettext, ngettext
+from app.i18n import LABELS, LOCALES, N_, current_locale, gettext, ngettext
 from app.nav import nav_for
 from app.paths import TEMPLATES
 
@@ -28,16 +28,27 @@ IDENTITY = "jobfair.identity"
 
 
 ROLE_LABELS = {
-    "seeker": "Job seeker",
-    "employer": "Employer staff",
-    "moderator": "Moderator",
-    "organizer": "Organizer",
-    "admin": "Administrator",
+    "seeker": N_("Job seeker"),
+    "employer": N_("Employer staff"),
+    "moderator": N_("Moderator"),
+    "organizer": N_("Organizer"),
+    "admin": N_("Administrator"),
+}
+
+
+VERIFICATION_LABELS = {
+    "unverified": N_("Unverified"),
+    "verified": N_("Verified"),
+    "rejected": N_("Rejected"),
 }
 
 
 def role_label(role: str) -> str:
     return gettext(ROLE_LABELS.get(role, role))
+
+
+def verification_label(state: str) -> str:
+    return gettext(VERIFICATION_LABELS.get(state, state))
 
 
 def _create_environment() -> Environment:
@@ -50,6 +61,7 @@ def _create_environment() -> Environment:
     )
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["role_label"] = role_label
+    env.globals["verification_label"] = verification_label
     return env
 
 
@@ -80,6 +92,8 @@ def render(
         "locale": current_locale(),
         "html_lang": current_locale().replace("_", "-"),
         "locales": [(code, LABELS[code]) for code in LOCALES],
+        "error": None,
+        "values": {},
     }
     base.update(context or {})
     return HTMLResponse(templates.get_template(template).render(base), status_code=status)
@@ -97,7 +111,21 @@ def safe_next(target: str | None, default: str = "/") -> str:
 
 
 async def form(request: Request) -> FormData:
-    return await request.form()
+    """The submitted text fields; any uploaded files are closed (routes taking files use
+    ``request.form()`` themselves)."""
+    data = await request.form()
+    await request.close()
+    return data
+
+
+def render_invalid(
+    request: Request, template: str, context: dict[str, Any], exc: AppError
+) -> HTMLResponse:
+    """Re-render a form with the error next to its field, with the error's status."""
+    response = render(request, template, {**context, "error": exc}, status=exc.status)
+    if "retry_after" in exc.params:
+        response.headers["Retry-After"] = str(exc.params["retry_after"])
+    return response
 
 
 def text_field(data: FormData, name: str, *, max_length: int = 2000) -> str:
@@ -134,8 +162,8 @@ async def app_error_handler(request: Request, exc: Exception) -> Response:
 
 
 HTTP_MESSAGES = {
-    404: ("not_found", "This page does not exist."),
-    405: ("method_not_allowed", "This action is not available here."),
+    404: ("not_found", N_("This page does not exist.")),
+    405: ("method_not_allowed", N_("This action is not available here.")),
 }
 
 

@@ -7,6 +7,8 @@ import asyncio
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from app.i18n import N_
+
 _hasher = PasswordHasher()
 # Verified against when the account does not exist, so timing does not reveal which emails exist.
 _DUMMY_HASH = _hasher.hash("not a real password, only for equal timing")
@@ -34,11 +36,11 @@ async def verify_password(password_hash: str | None, password: str) -> bool:
 def password_problem(password: str, *, email: str = "") -> str | None:
     """Why a new password is unacceptable, or None. Messages are English source strings."""
     if len(password) < MIN_LENGTH:
-        return "Use at least 10 characters."
+        return N_("Use at least 10 characters.")
     if len(password) > MAX_LENGTH:
-        return "Use at most 256 characters."
+        return N_("Use at most 256 characters.")
     if len(set(password)) < 4:
-        return "This password is too easy to guess."
+        return N_("This password is too easy to guess.")
     if email and password.lower() == email.lower():
-        return "The password must not be your e-mail address."
+        return N_("The password must not be your e-mail address.")
     return None

@@ -13,7 +13,7 @@ from app.context import app_context
 from app.db import unit_of_work
 from app.errors import AppError, Invalid
 from app.i18n import LANG_COOKIE, LOCALES
-from app.web import form, identity_of, redirect, render, safe_next, text_field
+from app.web import form, identity_of, redirect, render, render_invalid, safe_next, text_field
 
 PAGE_SIZE = 50
 
@@ -52,8 +52,8 @@ async def register(request: Request) -> Response:
                 uow.session, password=text_field(data, "password", max_length=300), **values
             )
         except AppError as exc:
-            context = {"values": values, "roles": SELF_SERVICE_ROLES, "error": exc}
-            return render(request, "auth/register.html", context, status=exc.status)
+            context = {"values": values, "roles": SELF_SERVICE_ROLES}
+            return render_invalid(request, "auth/register.html", context, exc)
         await uow.commit()
     start_session(request, service.new_session_data(user))
     return redirect("/org/new" if user.role == Role.EMPLOYER else "/")
@@ -85,8 +85,8 @@ async def login(request: Request) -> Response:
                 address=client_address(request),
             )
         except AppError as exc:
-            context = {"values": {"email": email}, "next": target, "error": exc}
-            return render(request, "auth/login.html", context, status=exc.status)
+            context = {"values": {"email": email}, "next": target}
+            return render_invalid(request, "auth/login.html", context, exc)
         await uow.commit()
     start_session(request, service.new_session_data(user))
     return redirect(target)
@@ -127,7 +127,7 @@ async def change_password(request: Request) -> Response:
                 new=text_field(data, "new_password", max_length=300),
             )
         except AppError as exc:
-            return render(request, "auth/account.html", {"error": exc}, status=exc.status)
+            return render_invalid(request, "auth/account.html", {}, exc)
         await uow.commit()
     start_session(request, service.new_session_data(user))
     return redirect("/account?changed=1")
@@ -194,8 +194,8 @@ async def org_invite(request: Request) -> Response:
             _, token = await service.invite_colleague(uow.session, identity=identity, email=email)
         except AppError as exc:
             context = await _org_context(request, org_id)
-            context.update(error=exc, values={"email": email})
-            return render(request, "auth/org.html", context, status=exc.status)
+            context["values"] = {"email": email}
+            return render_invalid(request, "auth/org.html", context, exc)
         await uow.commit()
     context = await _org_context(request, org_id)
     # No mail server is assumed: the inviter passes the link on, shown once.
@@ -227,8 +227,8 @@ async def invite_accept(request: Request) -> Response:
                 **values,
             )
         except AppError as exc:
-            context = {"invite": invite, "org": org, "values": values, "error": exc}
-            return render(request, "auth/invite.html", context, status=exc.status)
+            context = {"invite": invite, "org": org, "values": values}
+            return render_invalid(request, "auth/invite.html", context, exc)
         await uow.commit()
     start_session(request, service.new_session_data(user))
     return redirect("/org")

@@ -1,0 +1,344 @@
+"""The web layer on a live server: authorization matrix, CSRF, throttling, headers, language."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+import pytest_asyncio
+from starlette.routing import Mount, Route, WebSocketRoute
+
+from app.auth import service
+from app.auth.models import Role, User
+from app.db import Database
+from app.main import create_app
+from app.paths import TEMPLATES
+from tests.conftest import add_org, add_user
+from tests.support import PASSWORD, csrf_of, live_server, login, settings_for
+
+ANON = "anonymous"
+EVERYONE = {ANON, *Role}
+SIGNED_IN = set(Role)
+
+# Who may use each route. Adding a route without deciding who may use it fails the test below.
+MATRIX: dict[tuple[str, str], set[str]] = {
+    ("GET", "/"): EVERYONE,
+    ("GET", "/healthz"): EVERYONE,
+    ("GET", "/readyz"): EVERYONE,
+    ("GET", "/register"): EVERYONE,
+    ("POST", "/register"): EVERYONE,
+    ("GET", "/login"): EVERYONE,
+    ("POST", "/login"): EVERYONE,
+    ("POST", "/logout"): EVERYONE,
+    ("GET", "/lang/{code}"): EVERYONE,
+    ("GET", "/invite/{token}"): EVERYONE,
+    ("POST", "/invite/{token}"): EVERYONE,
+    ("GET", "/account"): SIGNED_IN,
+    ("POST", "/account/password"): SIGNED_IN,
+    ("GET", "/org/new"): {Role.EMPLOYER},
+    ("POST", "/org/new"): {Role.EMPLOYER},
+    ("GET", "/org"): {Role.EMPLOYER},
+    ("POST", "/org/invites"): {Role.EMPLOYER},
+    ("GET", "/admin/users"): {Role.ADMIN},
+    ("POST", "/admin/users/{user_id}/active"): {Role.ADMIN},
+}
+
+
+@dataclass
+class Site:
+    url: str
+    db: Database
+    users: dict[str, User]
+    clients: dict[str, httpx.AsyncClient]
+    invite_token: str
+
+
+@pytest_asyncio.fixture
+async def site(sqlite_url: str, password_hash: str) -> AsyncIterator[Site]:
+    db = Database(sqlite_url)
+    users = {
+        role.value: await add_user(db, password_hash, role, email=f"{role}@example.com")
+        for role in Role
+    }
+    await add_org(db, users[Role.EMPLOYER])
+    target = await add_user(db, password_hash, Role.SEEKER, email="target@example.com")
+    users["target"] = target
+    async with db.sessions() as session:
+        from app.auth.identity import load_identity
+
+        admin = await load_identity(
+            session, {"uid": users[Role.EMPLOYER].id, "epoch": 0, "sid": "x"}
+        )
+        _, token = await service.invite_colleague(session, identity=admin, email="new@example.com")
+        await session.commit()
+    async with live_server(settings_for(sqlite_url)) as url:
+        clients: dict[str, httpx.AsyncClient] = {}
+        try:
+            for name in (ANON, *Role):
+                clients[name] = httpx.AsyncClient(base_url=url, follow_redirects=False)
+                if name != ANON:
+                    response = await login(clients[name], f"{name}@example.com")
+                    assert response.status_code == 303, response.text
+            yield Site(url, db, users, clients, token)
+        finally:
+            for client in clients.values():
+                await client.aclose()
+            await db.dispose()
+
+
+def app_routes() -> set[tuple[str, str]]:
+    found: set[tuple[str, str]] = set()
+    for route in create_app(settings_for("sqlite+aiosqlite:///:memory:")).routes:
+        if isinstance(route, (Mount, WebSocketRoute)):
+            continue
+        assert isinstance(route, Route)
+        for method in route.methods or ():
+            if method != "HEAD":
+                found.add((method, route.path))
+    return found
+
+
+def test_every_route_is_in_the_matrix() -> None:
+    assert app_routes() == set(MATRIX)
+
+
+def denied(response: httpx.Response) -> bool:
+    if response.status_code in (401, 403):
+        return True
+    return response.status_code in (302, 303) and response.headers["location"].startswith("/login")
+
+
+async def test_authorization_matrix(site: Site) -> None:
+    path_values = {
+        "{code}": "en",
+        "{token}": site.invite_token,
+        "{user_id}": str(site.users["target"].id),
+    }
+    problems = []
+    # Log-out last: it ends the very sessions the other checks use.
+    for (method, template), allowed in sorted(
+        MATRIX.items(), key=lambda kv: kv[0] == ("POST", "/logout")
+    ):
+        path = template
+        for key, value in path_values.items():
+            path = path.replace(key, value)
+        for who, client in site.clients.items():
+            if method == "POST" and path in ("/logout", "/account/password"):
+                data = {"csrf_token": await csrf_of(client, "/")}
+                if path == "/account/password":
+                    data |= {"current_password": "wrong-password", "new_password": "x"}
+            elif method == "POST":
+                data = {"csrf_token": await csrf_of(client, "/"), "email": "", "password": ""}
+            response = (
+                await client.get(path) if method == "GET" else await client.post(path, data=data)
+            )
+            if denied(response) == (who in allowed):
+                problems.append(f"{method} {path} as {who}: {response.status_code}")
+    assert problems == []
+
+
+async def test_csrf_is_required_on_every_state_change(site: Site) -> None:
+    client = site.clients[ANON]
+    form = {
+        "email": "csrf@example.com",
+        "password": PASSWORD,
+        "display_name": "X",
+        "role": "seeker",
+    }
+    missing_token = await client.post("/register", data=form)
+    wrong_token = await client.post("/register", data=form | {"csrf_token": "forged"})
+    other_session = await site.clients[Role.SEEKER.value].get("/")
+    foreign = re.search(r'name="csrf-token" content="([^"]+)"', other_session.text)
+    assert foreign
+    cross_session = await client.post("/register", data=form | {"csrf_token": foreign.group(1)})
+    json_request = await client.post("/register", data=form, headers={"Accept": "application/json"})
+    for response in (missing_token, wrong_token, cross_session):
+        assert response.status_code == 403
+        assert "csrf" in response.text.lower() or "expired" in response.text
+    assert json_request.status_code == 403
+    assert json_request.json()["error"] == "csrf_failed"
+    async with site.db.sessions() as session:
+        from app.auth import repository
+
+        assert await repository.user_by_email(session, "csrf@example.com") is None
+    # The header (for JavaScript) and a multipart field both count.
+    token = await csrf_of(client, "/register")
+    ok_header = await client.post("/register", data=form, headers={"X-CSRF-Token": token})
+    assert ok_header.status_code == 303
+    fresh = httpx.AsyncClient(base_url=site.url)
+    try:
+        token = await csrf_of(fresh, "/register")
+        multipart = await fresh.post(
+            "/register",
+            data=form | {"email": "multi@example.com", "csrf_token": token},
+            files={"ignored": ("a.txt", b"x", "text/plain")},
+        )
+        assert multipart.status_code == 303
+    finally:
+        await fresh.aclose()
+
+
+async def test_login_is_throttled_over_http(site: Site) -> None:
+    client = httpx.AsyncClient(base_url=site.url)
+    try:
+        for _ in range(5):
+            response = await login(client, "seeker@example.com", "wrong-password")
+            assert response.status_code == 422
+        locked = await login(client, "seeker@example.com", PASSWORD)
+        assert locked.status_code == 429
+        assert int(locked.headers["retry-after"]) > 0
+    finally:
+        await client.aclose()
+
+
+async def test_login_logout_and_session_cookie(site: Site) -> None:
+    client = httpx.AsyncClient(base_url=site.url)
+    try:
+        response = await login(client, "seeker@example.com")
+        assert response.status_code == 303
+        cookie = response.headers["set-cookie"]
+        assert "HttpOnly" in cookie
+        assert "SameSite=Lax" in cookie
+        assert "Secure" not in cookie  # plain http here
+        assert (await client.get("/account")).status_code == 200
+        token = await csrf_of(client, "/account")
+        assert (await client.post("/logout", data={"csrf_token": token})).status_code == 303
+        assert (await client.get("/account")).headers["location"].startswith("/login")
+    finally:
+        await client.aclose()
+
+
+async def test_cookie_is_secure_behind_https_proxy(site: Site) -> None:
+    # uvicorn trusts X-Forwarded-Proto from 127.0.0.1, as from the reverse proxy.
+    async with httpx.AsyncClient(
+        base_url=site.url, headers={"X-Forwarded-Proto": "https"}
+    ) as client:
+        response = await client.get("/login")
+        assert "Secure" in response.headers["set-cookie"]
+
+
+async def test_security_headers(site: Site) -> None:
+    response = await site.clients[ANON].get("/")
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] == "same-origin"
+
+
+def test_templates_have_no_inline_script_or_style() -> None:
+    for path in TEMPLATES.rglob("*.html"):
+        text = path.read_text()
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text), path
+        assert not re.search(r"\son[a-z]+=", text), path
+        assert not re.search(r"\sstyle=", text), path
+
+
+async def test_health_and_readiness(site: Site) -> None:
+    assert (await site.clients[ANON].get("/healthz")).json() == {"status": "ok"}
+    ready = await site.clients[ANON].get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+
+
+async def test_not_found_is_a_friendly_page(site: Site) -> None:
+    response = await site.clients[ANON].get("/no/such/page")
+    assert response.status_code == 404
+    assert 'data-error="not_found"' in response.text
+
+
+async def test_language_from_header_and_switch(site: Site) -> None:
+    async with httpx.AsyncClient(base_url=site.url) as client:
+        english = await client.get("/login", headers={"Accept-Language": "en-US,en;q=0.9"})
+        assert 'lang="en"' in english.text
+        assert "Log in" in english.text
+        chinese = await client.get("/login", headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+        assert 'lang="zh-CN"' in chinese.text
+        assert "登录" in chinese.text
+        switched = await client.get("/lang/en?next=/login", headers={"Accept-Language": "zh-CN"})
+        assert switched.status_code == 303
+        assert switched.headers["location"] == "/login"
+        remembered = await client.get("/login", headers={"Accept-Language": "zh-CN"})
+        assert 'lang="en"' in remembered.text
+        evil = await client.get("/lang/en?next=//evil.example/")
+        assert evil.headers["location"] == "/"
+
+
+async def test_register_page_shows_errors_next_to_fields(site: Site) -> None:
+    async with httpx.AsyncClient(base_url=site.url, headers={"Accept-Language": "en"}) as client:
+        token = await csrf_of(client, "/register")
+        response = await client.post(
+            "/register",
+            data={
+                "csrf_token": token,
+                "email": "bad",
+                "password": PASSWORD,
+                "display_name": "A",
+                "role": "seeker",
+            },
+        )
+        assert response.status_code == 422
+        assert 'id="e-email"' in response.text
+        assert 'aria-invalid="true"' in response.text
+        assert 'value="bad"' in response.text
+
+
+async def test_organization_pages(site: Site) -> None:
+    client = site.clients[Role.EMPLOYER.value]
+    page = await client.get("/org")
+    assert page.status_code == 200
+    token = await csrf_of(client, "/org")
+    created = await client.post(
+        "/org/invites", data={"csrf_token": token, "email": "colleague@example.com"}
+    )
+    assert created.status_code == 200
+    link = re.search(r'data-testid="invite-link"|value="(http[^"]+/invite/[^"]+)"', created.text)
+    assert link
+    match = re.search(r'value="(http[^"]+/invite/([^"]+))"', created.text)
+    assert match
+    async with httpx.AsyncClient(base_url=site.url) as colleague:
+        page = await colleague.get(f"/invite/{match.group(2)}")
+        assert page.status_code == 200
+        token = await csrf_of(colleague, f"/invite/{match.group(2)}")
+        joined = await colleague.post(
+            f"/invite/{match.group(2)}",
+            data={"csrf_token": token, "display_name": "同事", "password": PASSWORD},
+        )
+        assert joined.status_code == 303
+        org_page = await colleague.get("/org")
+        assert "同事" in org_page.text
+
+
+async def test_bad_uscc_is_explained_on_the_form(sqlite_url: str, password_hash: str) -> None:
+    db = Database(sqlite_url)
+    await add_user(db, password_hash, Role.EMPLOYER, email="new-employer@example.com")
+    await db.dispose()
+    async with (
+        live_server(settings_for(sqlite_url)) as url,
+        httpx.AsyncClient(base_url=url, headers={"Accept-Language": "en"}) as client,
+    ):
+        await login(client, "new-employer@example.com")
+        token = await csrf_of(client, "/org/new")
+        response = await client.post(
+            "/org/new",
+            data={
+                "csrf_token": token,
+                "name": "测试公司",
+                "uscc": "91110108551385082A",
+                "address": "",
+            },
+        )
+        assert response.status_code == 422
+        assert "check character" in response.text
+        assert 'id="e-uscc"' in response.text
+
+
+def test_static_assets_exist() -> None:
+    static = Path(TEMPLATES).parent / "static"
+    assert (static / "js" / "app.js").exists()
+    assert (static / "css" / "app.css").exists()
