@@ -121,7 +121,8 @@ async def load_demo(settings: Settings) -> None:
                     session.add(org)
                     await session.flush()
                 for index, user in enumerate(staff):
-                    assert user.id is not None and org.id is not None
+                    assert user.id is not None
+                    assert org.id is not None
                     if await repository.membership_of(session, user.id) is None:
                         session.add(OrgMember(org_id=org.id, user_id=user.id, is_admin=index == 0))
             await session.commit()

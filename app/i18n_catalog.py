@@ -18,10 +18,19 @@ from jinja2.ext import babel_extract
 from app.paths import ROOT, TEMPLATES, TRANSLATIONS
 
 # Constructors whose first argument is a user-facing message, and NavItem's label.
-ERROR_CLASSES = (
-    "AppError Invalid Conflict NotAllowed NotFound NotAuthenticated TooManyRequests "
-    "USCCError CsrfFailed BodyTooLarge TooManyChannels"
-).split()
+ERROR_CLASSES = [
+    "AppError",
+    "Invalid",
+    "Conflict",
+    "NotAllowed",
+    "NotFound",
+    "NotAuthenticated",
+    "TooManyRequests",
+    "USCCError",
+    "CsrfFailed",
+    "BodyTooLarge",
+    "TooManyChannels",
+]
 KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "NavItem": (2,), **dict.fromkeys(ERROR_CLASSES)}
 TARGET_LOCALES = ("zh_CN",)
 
@@ -29,13 +38,13 @@ TARGET_LOCALES = ("zh_CN",)
 def extract() -> Catalog:
     catalog = Catalog(project="jobfair", charset="utf-8")
     for path in sorted((ROOT / "app").rglob("*.py")):
-        for lineno, message, comments, context in extract_from_file(
+        for lineno, message, _comments, context in extract_from_file(
             "python", str(path), keywords=KEYWORDS, strip_comment_tags=True
         ):
             catalog.add(message, locations=[(str(path.relative_to(ROOT)), lineno)], context=context)
     for path in sorted(TEMPLATES.rglob("*.html")):
-        for lineno, message, comments, context in extract_from_file(
-            babel_extract,
+        for lineno, message, _comments, context in extract_from_file(
+            babel_extract,  # type: ignore[arg-type]
             str(path),
             keywords=DEFAULT_KEYWORDS,
             options={"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"},

@@ -84,7 +84,7 @@ def render(
     request: Request, template: str, context: dict[str, Any] | None = None, *, status: int = 200
 ) -> HTMLResponse:
     identity: Identity | None = request.scope.get(IDENTITY)
-    base = {
+    base: dict[str, Any] = {
         "request": request,
         "identity": identity,
         "nav": nav_for(identity.role if identity else None),

@@ -20,10 +20,9 @@ import pytest
 import pytest_asyncio
 from sqlalchemy.engine import make_url
 
-from app.auth.models import OrgMember, Organization, Role, User
+from app.auth.models import Organization, OrgMember, Role, User
 from app.auth.passwords import hash_password
 from app.auth.uscc import check_character
-from app.broker.memory import MemoryBroker
 from app.db import Database
 from app.migrate import upgrade
 from tests.support import PASSWORD, PG_URL, missing
@@ -111,11 +110,6 @@ async def database(db_url: str) -> AsyncIterator[Database]:
         yield db
     finally:
         await db.dispose()
-
-
-@pytest.fixture
-def broker() -> Iterator[MemoryBroker]:
-    yield MemoryBroker(lambda channel, payload: None)
 
 
 @pytest_asyncio.fixture(scope="session")

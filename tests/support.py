@@ -15,6 +15,7 @@ import httpx
 import pytest
 import uvicorn
 
+from app.context import AppContext
 from app.main import create_app
 from app.settings import Settings
 
@@ -44,8 +45,23 @@ def settings_for(database_url: str, **overrides: Any) -> Settings:
     return replace(base, **overrides)
 
 
+class Live(str):
+    """The server's base URL, which also reaches into the running app for tests."""
+
+    server: uvicorn.Server
+
+    @property
+    def ctx(self) -> AppContext:
+        ctx: AppContext = self.server.lifespan.state["app"]
+        return ctx
+
+    @property
+    def ws_url(self) -> str:
+        return "ws" + self[4:] + "/ws"
+
+
 @asynccontextmanager
-async def live_server(settings: Settings) -> AsyncIterator[str]:
+async def live_server(settings: Settings) -> AsyncIterator[Live]:
     """A real uvicorn server for the app, in this event loop, on a free loopback port."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
@@ -57,6 +73,8 @@ async def live_server(settings: Settings) -> AsyncIterator[str]:
         ws_per_message_deflate=False,
         ws_max_size=max(settings.ws_max_frame_bytes * 4, 64 * 1024),
         lifespan="on",
+        # A test that fails with a stalled client must still shut the server down.
+        timeout_graceful_shutdown=3,
     )
     server = uvicorn.Server(config)
     server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
@@ -68,7 +86,9 @@ async def live_server(settings: Settings) -> AsyncIterator[str]:
             await asyncio.sleep(0.01)
         if task.done():
             task.result()
-        yield f"http://127.0.0.1:{port}"
+        live = Live(f"http://127.0.0.1:{port}")
+        live.server = server
+        yield live
     finally:
         server.should_exit = True
         await task

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-import pytest
 import pytest_asyncio
 from starlette.routing import Mount, Route, WebSocketRoute
 

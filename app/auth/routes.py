@@ -7,6 +7,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from app.auth import repository, service
+from app.auth.csrf import csrf_token
 from app.auth.identity import require_login, require_org_member, require_role
 from app.auth.models import SELF_SERVICE_ROLES, Role
 from app.context import app_context
@@ -27,6 +28,7 @@ def start_session(request: Request, data: dict[str, object]) -> None:
     request.session.clear()
     for key, value in data.items():
         request.session[key] = value
+    csrf_token(request.session)
 
 
 async def home(request: Request) -> Response:

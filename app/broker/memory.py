@@ -16,7 +16,7 @@ from app.broker.base import Broker, MessageHandler
 
 log = logging.getLogger(__name__)
 
-# Small stores are swept at most this often, so a tiny store is not swept on every write.
+# Writes between sweeps of a small store, so a tiny store is not swept on every write.
 _MIN_WRITES_BETWEEN_SWEEPS = 1024
 
 

@@ -1,23 +1,16 @@
-"""Redis broker: pub/sub between nodes plus the shared key-value store.
+"""Redis backend: pub/sub between nodes plus the shared key-value store.
 
-Design:
-
-* One pub/sub connection and one listener task per node, whatever the number of
-  channels. The gateway subscribes a channel per room/user, so a connection per channel
-  would exhaust Redis connections; the listener fans messages out via ``on_message``.
-* ``subscribe()`` returns only after Redis has confirmed the SUBSCRIBE. redis-py merely
-  sends the command; the confirmation arrives in the message stream, which only the
-  listener reads. The listener sets a per-channel event when it sees the confirmation,
-  so a message published right after ``subscribe()`` returns is never lost.
-* The listener owns reconnection. The pub/sub client has redis-py's retries disabled so
-  a lost connection surfaces here: the listener logs it, backs off (jittered, capped),
-  opens a fresh ``PubSub`` and subscribes every wanted channel again. The set of wanted
-  channels is ours, not redis-py's, so a SUBSCRIBE that failed mid-outage is not lost.
-* Key-value commands use a separate, ordinary client (with redis-py's default retries).
-  ``incr`` and ``touch_member`` are Lua scripts so that creating a key and giving it an
-  expiry cannot be split by a crash or a concurrent caller.
-* Expiring sets are sorted sets scored by expiry deadline (client wall clock), so
-  ``members()`` is one range query; the key itself expires with its longest-lived member.
+* One pub/sub connection and one listener task per node, however many channels: the
+  gateway subscribes per room and user, and a connection each would exhaust Redis.
+* ``subscribe()`` returns only once Redis has confirmed the SUBSCRIBE, so a message
+  published right after it returns is never lost. redis-py only sends the command; the
+  confirmation arrives in the message stream, where the listener sets a per-channel event.
+* The listener owns reconnection. redis-py's retries are off on the pub/sub client so a
+  lost connection surfaces here: the listener logs, backs off (jittered, capped), opens a
+  fresh ``PubSub`` and subscribes every wanted channel. The wanted set is ours, not
+  redis-py's, so a SUBSCRIBE sent into a dying connection is not forgotten.
+* ``incr`` and ``touch_member`` are Lua scripts, so creating a key and setting its expiry
+  is one atomic step. Expiring sets are sorted sets scored by deadline (client clock).
 """
 
 from __future__ import annotations
@@ -33,7 +26,7 @@ import uuid
 import weakref
 from typing import Any, cast
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.client import PubSub
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
@@ -43,7 +36,7 @@ from app.broker.base import Broker, MessageHandler
 
 log = logging.getLogger(__name__)
 
-# Only set an expiry if INCRBY created the key, so later increments never extend it.
+# Expire only a key that INCRBY created, so later increments never extend the window.
 _INCR = """
 local created = redis.call('EXISTS', KEYS[1]) == 0
 local value = redis.call('INCRBY', KEYS[1], ARGV[1])
@@ -51,13 +44,11 @@ if created and tonumber(ARGV[2]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]
 return value
 """
 
-# Drop expired members, add/refresh one, and keep the key alive at least as long as it.
+# Prune, add or refresh the member, and keep the key alive at least as long as it.
 _TOUCH = """
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
 redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
-if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[4]) then
-  redis.call('PEXPIRE', KEYS[1], ARGV[4])
-end
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[4]) then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
 """
 
 
@@ -66,30 +57,44 @@ def _ms(seconds: float) -> int:
     return max(1, math.ceil(seconds * 1000))
 
 
+def _describe(exc: BaseException) -> str:
+    # redis-py 8's exception repr is just "network:ConnectionError"; keep the message.
+    return f"{type(exc).__name__}: {exc}"
+
+
 class RedisBroker(Broker):
-    """Broker backed by one Redis server, shared by every node."""
+    """Broker backed by one Redis server shared by every node."""
 
     subscribe_timeout = 10.0
+    max_connections = 50
+    pool_timeout = 10.0
     backoff_base = 0.1
     backoff_cap = 10.0
 
     def __init__(self, url: str, on_message: MessageHandler) -> None:
         super().__init__(on_message)
         self.url = url
-        # Shows up in CLIENT LIST, so an operator can tell which node owns a connection.
+        # Visible in CLIENT LIST, so an operator can tell which node owns a connection.
         self.client_name = f"jobfair-{uuid.uuid4().hex[:12]}"
         self.pubsub_client_name = f"{self.client_name}-sub"
         self._client: Redis | None = None
         self._sub_client: Redis | None = None
         self._pubsub: PubSub | None = None  # None while (re)connecting
         self._listener: asyncio.Task[None] | None = None
-        self._wanted: dict[str, asyncio.Event] = {}  # event set once confirmed
+        self._wanted: dict[str, asyncio.Event] = {}  # set once Redis confirmed it
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
     async def start(self) -> None:
-        self._client = Redis.from_url(
-            self.url, decode_responses=False, client_name=self.client_name
+        # redis-py 8's default pool raises MaxConnectionsError beyond 100 concurrent
+        # commands; a blocking pool queues a burst instead.
+        pool = BlockingConnectionPool.from_url(
+            self.url,
+            max_connections=self.max_connections,
+            timeout=self.pool_timeout,
+            decode_responses=False,
+            client_name=self.client_name,
         )
+        self._client = Redis.from_pool(pool)
         self._sub_client = Redis.from_url(
             self.url,
             decode_responses=False,
@@ -100,10 +105,12 @@ class RedisBroker(Broker):
         self._listener = asyncio.create_task(self._listen(), name=f"{self.client_name} listener")
 
     async def close(self) -> None:
-        if self._listener is not None:
-            self._listener.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._listener
+        if (listener := self._listener) is not None:
+            # Cancel until it sticks: on Python 3.11 redis-py writes through
+            # asyncio.wait_for, which swallows a cancel that races with the write.
+            while not listener.done():
+                listener.cancel()
+                await asyncio.wait([listener], timeout=0.1)
             self._listener = None
         for client in (self._client, self._sub_client):
             if client is not None:
@@ -120,18 +127,17 @@ class RedisBroker(Broker):
     async def subscribe(self, channel: str) -> None:
         if self._listener is None:
             raise RuntimeError("RedisBroker.start() has not been called")
-        # Per channel, so a subscribe/unsubscribe pair cannot interleave with another.
+        # Serialised per channel, so a confirmation can only answer this call's SUBSCRIBE.
         async with self._locks.setdefault(channel, asyncio.Lock()):
-            confirmed = self._wanted.get(channel)
-            if confirmed is None:
+            if (confirmed := self._wanted.get(channel)) is None:
                 confirmed = self._wanted[channel] = asyncio.Event()
-                await self._send("subscribe", channel)
+                await self._send(channel, subscribe=True)
             session = self._pubsub
             try:
                 async with asyncio.timeout(self.subscribe_timeout):
                     await confirmed.wait()
             except TimeoutError:
-                # A connection that swallows a SUBSCRIBE is wedged: drop it, so the
+                # A connection that swallows a SUBSCRIBE is wedged: drop it, and the
                 # listener reconnects and resubscribes. The channel stays wanted.
                 if session is not None and session is self._pubsub and session.connection:
                     await session.connection.disconnect(nowait=True)
@@ -139,19 +145,18 @@ class RedisBroker(Broker):
 
     async def unsubscribe(self, channel: str) -> None:
         async with self._locks.setdefault(channel, asyncio.Lock()):
-            # The listener drops messages for unwanted channels, so there is no need to
-            # wait for Redis to confirm.
+            # No need to wait for confirmation: the listener drops unwanted channels.
             if self._wanted.pop(channel, None) is not None:
-                await self._send("unsubscribe", channel)
+                await self._send(channel, subscribe=False)
 
-    async def _send(self, command: str, channel: str) -> None:
+    async def _send(self, channel: str, *, subscribe: bool) -> None:
         if (pubsub := self._pubsub) is None:
-            return  # the listener subscribes every wanted channel once reconnected
+            return  # the listener subscribes every wanted channel once connected
         try:
-            await getattr(pubsub, command)(channel)
+            await (pubsub.subscribe(channel) if subscribe else pubsub.unsubscribe(channel))
         except Exception as exc:
-            # The listener sees the same broken connection, reconnects and resubscribes.
-            log.warning("Redis %s %r failed: %r", command.upper(), channel, exc)
+            # Not fatal: the listener hits the same broken connection and resubscribes.
+            log.warning("Redis pub/sub command for %r failed: %s", channel, _describe(exc))
 
     async def _listen(self) -> None:
         assert self._sub_client is not None
@@ -159,28 +164,29 @@ class RedisBroker(Broker):
         while True:
             pubsub = self._sub_client.pubsub()
             try:
-                await pubsub.connect()  # type: ignore[no-untyped-call]  # untyped in redis-py
+                await pubsub.connect()  # type: ignore[no-untyped-call]
                 # No await between publishing the session and reading the wanted set: a
-                # concurrent subscribe() either is in this SUBSCRIBE or sends its own.
+                # concurrent subscribe() is either in this SUBSCRIBE or sends its own.
                 self._pubsub = pubsub
                 if self._wanted:
                     await pubsub.subscribe(*self._wanted)
                 if failures:
-                    log.info("Redis pub/sub reconnected, %d channels", len(self._wanted))
+                    log.info("Redis pub/sub reconnected (%d channels)", len(self._wanted))
                 failures = 0
                 while True:
-                    # Blocks until something arrives (no polling), even with no channels.
-                    message = await pubsub.get_message(timeout=None)
-                    if message is not None:
+                    # Blocks without polling, even while no channel is subscribed.
+                    if message := await pubsub.get_message(timeout=None):
                         self._dispatch(message)
             except Exception as exc:
                 failures += 1
                 delay = min(self.backoff_cap, self.backoff_base * 2 ** (failures - 1))
                 delay *= random.uniform(0.5, 1.0)
-                level = logging.WARNING if isinstance(exc, RedisError | OSError) else logging.ERROR
-                log.log(
-                    level, "Redis pub/sub listener failed, retrying in %.2fs", delay, exc_info=exc
-                )
+                if isinstance(exc, RedisError | OSError):
+                    log.warning(
+                        "Redis pub/sub lost (%s), reconnecting in %.2fs", _describe(exc), delay
+                    )
+                else:
+                    log.exception("Redis pub/sub listener crashed, restarting in %.2fs", delay)
             finally:
                 self._pubsub = None
                 for confirmed in self._wanted.values():
@@ -191,13 +197,10 @@ class RedisBroker(Broker):
 
     def _dispatch(self, message: dict[str, Any]) -> None:
         kind = message["type"]
-        if kind not in ("subscribe", "message"):
-            return  # unsubscribe confirmations need no action
-        channel = message["channel"].decode()
         if kind == "subscribe":
-            if (confirmed := self._wanted.get(channel)) is not None:
+            if (confirmed := self._wanted.get(message["channel"].decode())) is not None:
                 confirmed.set()
-        elif kind == "message" and channel in self._wanted:
+        elif kind == "message" and (channel := message["channel"].decode()) in self._wanted:
             try:
                 self.on_message(channel, message["data"])
             except Exception:
@@ -211,7 +214,7 @@ class RedisBroker(Broker):
         return self._client
 
     async def get(self, key: str) -> bytes | None:
-        # decode_responses=False: redis-py's annotations cannot express that.
+        # Without decode_responses redis-py returns bytes; its annotations can't say so.
         return cast("bytes | None", await self._redis.get(key))
 
     async def set(self, key: str, value: bytes, *, ttl: float | None = None) -> None:

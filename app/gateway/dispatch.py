@@ -62,7 +62,12 @@ class Dispatcher:
         try:
             frame = self.adapter.validate_json(raw)
         except ValidationError as exc:
-            conn.send_raw(_validation_error(exc, raw))
+            conn.send_raw(_validation_error(exc))
+            return
+        except Exception:
+            # Whatever the input, a bad frame costs the sender an error frame, never the socket.
+            log.exception("validating a frame failed")
+            conn.send_raw(error_frame("bad_frame", gettext("The frame has invalid fields.")))
             return
         _, handler = self.handlers[frame.type]
         ctx = FrameContext(conn=conn, app=app, request_id=frame.id)
@@ -77,7 +82,7 @@ class Dispatcher:
             )
 
 
-def _validation_error(exc: ValidationError, raw: str | bytes) -> bytes:
+def _validation_error(exc: ValidationError) -> bytes:
     errors = exc.errors(include_url=False, include_context=False, include_input=False)
     kind = errors[0]["type"] if errors else ""
     if kind == "json_invalid":

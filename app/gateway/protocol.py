@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from enum import IntEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 
 # Mirrored in frontend/static/js/codes.js.
@@ -31,14 +31,15 @@ class CloseCode(IntEnum):
 FINAL_CODES = {CloseCode.UNAUTHENTICATED, CloseCode.SESSION_ENDED, CloseCode.POLICY}
 
 CHANNEL_RE = re.compile(r"^[a-z][a-z_]{0,19}:[A-Za-z0-9_\-:]{1,64}$")
-RequestId = Field(default=None, max_length=64)
+# Echoed in the reply so the client can match it to its request.
+RequestId = Annotated[str, StringConstraints(max_length=64)] | Annotated[int, Field(ge=0, lt=2**53)]
 
 
 class ClientFrame(BaseModel):
     """Base of every client frame: an optional request id echoed in the reply."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    id: str | int | None = RequestId
+    id: RequestId | None = None
 
 
 class Ping(ClientFrame):

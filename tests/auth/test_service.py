@@ -296,7 +296,8 @@ async def test_invite_and_accept_colleague(database: Database, password_hash: st
         )
         events = pending_events(session)
         await session.commit()
-    assert events and events[0][0] == f"org:{org.id}"
+    assert events
+    assert events[0][0] == f"org:{org.id}"
     colleague = await identity(database, user)
     assert colleague.org_id == org.id
     assert not colleague.is_org_admin
@@ -337,7 +338,6 @@ async def test_events_are_published_only_after_commit(
         )
         await session.commit()
     async with database.sessions() as session:
-        uow = UnitOfWork(session, broker)
         await service.accept_invite(
             session, token=token, display_name="Rolled back", password=PASSWORD
         )

@@ -31,7 +31,7 @@ class Inbox:
     """The ``on_message`` callback of a test broker: records deliveries in order."""
 
     messages: list[tuple[str, bytes]] = field(default_factory=list)
-    _arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    _arrived: asyncio.Event = field(default_factory=asyncio.Event, init=False, repr=False)
 
     def __call__(self, channel: str, message: bytes) -> None:
         self.messages.append((channel, message))
@@ -52,13 +52,6 @@ class Inbox:
                 await self._arrived.wait()
 
 
-@dataclass
-class Node:
-    broker: Broker
-    inbox: Inbox
-    kind: str
-
-
 @pytest.fixture(scope="session")
 def redis_url() -> str:
     """The test server's URL; skips Redis tests if it is down, except on CI."""
@@ -75,49 +68,53 @@ def redis_url() -> str:
     return REDIS_URL
 
 
-@pytest_asyncio.fixture
-async def raw_redis(redis_url: str) -> AsyncIterator[Redis]:
-    """A plain client for inspecting and sabotaging the server behind a RedisBroker."""
-    client = Redis.from_url(redis_url)
-    yield client
-    await client.aclose()
-
-
 @pytest.fixture
 def ns() -> str:
     """A key/channel prefix no other test or process uses."""
     return f"jobfair-test:{uuid.uuid4().hex}:"
 
 
+@pytest.fixture
+def inbox() -> Inbox:
+    return Inbox()
+
+
 @asynccontextmanager
-async def open_node(kind: str, url: str | None) -> AsyncIterator[Node]:
-    inbox = Inbox()
-    broker: Broker = MemoryBroker(inbox) if kind == "memory" else RedisBroker(str(url), inbox)
+async def open_broker(redis_url: str | None, inbox: Inbox) -> AsyncIterator[Broker]:
+    broker = MemoryBroker(inbox) if redis_url is None else RedisBroker(redis_url, inbox)
     await broker.start()
     try:
-        yield Node(broker, inbox, kind)
+        yield broker
     finally:
         await broker.close()
 
 
-@pytest_asyncio.fixture(params=["memory", "redis"])
-async def node(request: pytest.FixtureRequest, ns: str) -> AsyncIterator[Node]:
-    url = None
-    if request.param == "redis":
-        url = request.getfixturevalue("redis_url")
-    async with open_node(request.param, url) as opened:
-        yield opened
-    if url is not None:
-        # Keys without a ttl would otherwise outlive the test run.
-        client = Redis.from_url(url)
-        async for key in client.scan_iter(match=f"{ns}*"):
-            await client.delete(key)
+@asynccontextmanager
+async def raw_redis(url: str) -> AsyncIterator[Redis]:
+    """A plain client for inspecting and sabotaging the server behind a RedisBroker."""
+    client = Redis.from_url(url)
+    try:
+        yield client
+    finally:
         await client.aclose()
 
 
-@pytest.fixture
-def broker(node: Node) -> Broker:
-    return node.broker
+@pytest_asyncio.fixture(params=["memory", "redis"])
+async def broker(request: pytest.FixtureRequest, inbox: Inbox, ns: str) -> AsyncIterator[Broker]:
+    url = request.getfixturevalue("redis_url") if request.param == "redis" else None
+    async with open_broker(url, inbox) as opened:
+        yield opened
+    if url is not None:
+        # Keys without a ttl would otherwise outlive the test run.
+        async with raw_redis(url) as client:
+            async for key in client.scan_iter(match=f"{ns}*"):
+                await client.delete(key)
+
+
+def redis_only(broker: Broker, why: str) -> RedisBroker:
+    if not isinstance(broker, RedisBroker):
+        pytest.skip(why)
+    return broker
 
 
 async def eventually(check: Callable[[], Awaitable[bool]], within: float = 5) -> None:
@@ -129,138 +126,134 @@ async def eventually(check: Callable[[], Awaitable[bool]], within: float = 5) ->
             await asyncio.sleep(0.02)
 
 
-def only_redis(node: Node, why: str) -> None:
-    if node.kind != "redis":
-        pytest.skip(why)
-
-
 # -- pub/sub -------------------------------------------------------------------------
 
 
-async def test_publish_delivers_exact_bytes(node: Node, ns: str) -> None:
+async def test_publish_delivers_exact_bytes(broker: Broker, inbox: Inbox, ns: str) -> None:
     payload = bytes(range(256)) + "é中".encode()
-    await node.broker.subscribe(f"{ns}a")
-    await node.broker.publish(f"{ns}a", payload)
-    await node.inbox.wait_for(1)
-    assert node.inbox.messages == [(f"{ns}a", payload)]
+    await broker.subscribe(f"{ns}a")
+    await broker.publish(f"{ns}a", payload)
+    await inbox.wait_for(1)
+    assert inbox.messages == [(f"{ns}a", payload)]
 
 
-async def test_unsubscribed_channel_is_not_delivered(node: Node, ns: str) -> None:
-    await node.broker.subscribe(f"{ns}marker")
-    await node.broker.publish(f"{ns}other", b"lost")
+async def test_unsubscribed_channel_is_not_delivered(broker: Broker, inbox: Inbox, ns: str) -> None:
+    await broker.subscribe(f"{ns}marker")
+    await broker.publish(f"{ns}other", b"lost")
     # Published after, on the same connection: once it arrives the first would have too.
-    await node.broker.publish(f"{ns}marker", b"marker")
-    await node.inbox.wait_for(1)
-    assert node.inbox.messages == [(f"{ns}marker", b"marker")]
+    await broker.publish(f"{ns}marker", b"marker")
+    await inbox.wait_for(1)
+    assert inbox.messages == [(f"{ns}marker", b"marker")]
 
 
-async def test_unsubscribe_stops_delivery(node: Node, ns: str) -> None:
-    await node.broker.subscribe(f"{ns}a")
-    await node.broker.subscribe(f"{ns}marker")
-    await node.broker.unsubscribe(f"{ns}a")
-    await node.broker.unsubscribe(f"{ns}a")  # idempotent
-    await node.broker.unsubscribe(f"{ns}never-subscribed")
-    await node.broker.publish(f"{ns}a", b"lost")
-    await node.broker.publish(f"{ns}marker", b"marker")
-    await node.inbox.wait_for(1)
-    assert node.inbox.messages == [(f"{ns}marker", b"marker")]
+async def test_unsubscribe_stops_delivery(broker: Broker, inbox: Inbox, ns: str) -> None:
+    await broker.subscribe(f"{ns}a")
+    await broker.subscribe(f"{ns}marker")
+    await broker.unsubscribe(f"{ns}a")
+    await broker.unsubscribe(f"{ns}a")  # idempotent
+    await broker.unsubscribe(f"{ns}never-subscribed")
+    await broker.publish(f"{ns}a", b"lost")
+    await broker.publish(f"{ns}marker", b"marker")
+    await inbox.wait_for(1)
+    assert inbox.messages == [(f"{ns}marker", b"marker")]
 
 
-async def test_resubscribe_after_unsubscribe(node: Node, ns: str) -> None:
-    await node.broker.subscribe(f"{ns}a")
-    await node.broker.unsubscribe(f"{ns}a")
-    await node.broker.subscribe(f"{ns}a")
-    await node.broker.publish(f"{ns}a", b"back")
-    await node.inbox.wait_for(1)
-    assert node.inbox.messages == [(f"{ns}a", b"back")]
+async def test_resubscribe_after_unsubscribe(broker: Broker, inbox: Inbox, ns: str) -> None:
+    await broker.subscribe(f"{ns}a")
+    await broker.unsubscribe(f"{ns}a")
+    await broker.subscribe(f"{ns}a")
+    await broker.publish(f"{ns}a", b"back")
+    await inbox.wait_for(1)
+    assert inbox.messages == [(f"{ns}a", b"back")]
 
 
-async def test_subscribe_is_idempotent(node: Node, ns: str) -> None:
-    await node.broker.subscribe(f"{ns}a")
-    await node.broker.subscribe(f"{ns}a")
-    await asyncio.gather(*(node.broker.subscribe(f"{ns}a") for _ in range(5)))
-    await node.broker.publish(f"{ns}a", b"once")
-    await node.broker.publish(f"{ns}a", b"marker")
-    await node.inbox.wait_for(2)
-    assert node.inbox.messages == [(f"{ns}a", b"once"), (f"{ns}a", b"marker")]
+async def test_subscribe_is_idempotent(broker: Broker, inbox: Inbox, ns: str) -> None:
+    await broker.subscribe(f"{ns}a")
+    await broker.subscribe(f"{ns}a")
+    await asyncio.gather(*(broker.subscribe(f"{ns}a") for _ in range(5)))
+    await broker.publish(f"{ns}a", b"once")
+    await broker.publish(f"{ns}a", b"marker")
+    await inbox.wait_for(2)
+    assert inbox.messages == [(f"{ns}a", b"once"), (f"{ns}a", b"marker")]
 
 
-async def test_many_concurrent_subscriptions_lose_nothing(node: Node, ns: str) -> None:
+async def test_many_concurrent_subscriptions_lose_nothing(
+    broker: Broker, inbox: Inbox, ns: str
+) -> None:
     channels = [f"{ns}room-{i}" for i in range(200)]
-    await asyncio.gather(*(node.broker.subscribe(channel) for channel in channels))
+    await asyncio.gather(*(broker.subscribe(channel) for channel in channels))
     # No waiting between subscribe() and publish(): subscribe() must already be active.
     for channel in channels:
-        await node.broker.publish(channel, channel.encode())
-    await node.inbox.wait_for(200)
-    assert sorted(node.inbox.messages) == sorted((c, c.encode()) for c in channels)
+        await broker.publish(channel, channel.encode())
+    await inbox.wait_for(200)
+    assert sorted(inbox.messages) == sorted((c, c.encode()) for c in channels)
 
 
-async def test_two_nodes_both_receive(node: Node, ns: str) -> None:
-    only_redis(node, "a MemoryBroker is a single node by design")
-    async with open_node(node.kind, getattr(node.broker, "url", None)) as other:
-        await node.broker.subscribe(f"{ns}a")
-        await other.broker.subscribe(f"{ns}a")
-        await other.broker.publish(f"{ns}a", b"hello")
-        await node.inbox.wait_for(1)
-        await other.inbox.wait_for(1)
-        assert node.inbox.messages == other.inbox.messages == [(f"{ns}a", b"hello")]
+async def test_two_nodes_both_receive(broker: Broker, inbox: Inbox, ns: str) -> None:
+    url = redis_only(broker, "a MemoryBroker is a single node by design").url
+    other_inbox = Inbox()
+    async with open_broker(url, other_inbox) as other:
+        await broker.subscribe(f"{ns}a")
+        await other.subscribe(f"{ns}a")
+        await other.publish(f"{ns}a", b"hello")
+        await inbox.wait_for(1)
+        await other_inbox.wait_for(1)
+        assert inbox.messages == other_inbox.messages == [(f"{ns}a", b"hello")]
 
 
-async def test_order_is_preserved_on_a_channel(node: Node, ns: str) -> None:
-    await node.broker.subscribe(f"{ns}a")
+async def test_order_is_preserved_on_a_channel(broker: Broker, inbox: Inbox, ns: str) -> None:
+    await broker.subscribe(f"{ns}a")
     sent = [str(i).encode() for i in range(1000)]
     for message in sent:
-        await node.broker.publish(f"{ns}a", message)
-    await node.inbox.wait_for(1000)
-    assert node.inbox.on(f"{ns}a") == sent
+        await broker.publish(f"{ns}a", message)
+    await inbox.wait_for(1000)
+    assert inbox.on(f"{ns}a") == sent
 
 
-async def test_handler_error_does_not_stop_delivery(node: Node, ns: str) -> None:
-    inbox = node.inbox
-
+async def test_handler_error_does_not_stop_delivery(broker: Broker, inbox: Inbox, ns: str) -> None:
     def flaky(channel: str, message: bytes) -> None:
         if message == b"boom":
             raise RuntimeError("handler bug")
         inbox(channel, message)
 
-    node.broker.on_message = flaky
-    await node.broker.subscribe(f"{ns}a")
-    await node.broker.publish(f"{ns}a", b"boom")
-    await node.broker.publish(f"{ns}a", b"after")
+    broker.on_message = flaky
+    await broker.subscribe(f"{ns}a")
+    await broker.publish(f"{ns}a", b"boom")
+    await broker.publish(f"{ns}a", b"after")
     await inbox.wait_for(1)
     assert inbox.messages == [(f"{ns}a", b"after")]
 
 
 async def test_listener_recovers_after_connection_is_killed(
-    node: Node, ns: str, raw_redis: Redis
+    broker: Broker, inbox: Inbox, ns: str
 ) -> None:
-    only_redis(node, "the memory backend has no connection to lose")
-    assert isinstance(node.broker, RedisBroker)
-    await node.broker.subscribe(f"{ns}a")
-    await node.broker.subscribe(f"{ns}b")
+    node = redis_only(broker, "the memory backend has no connection to lose")
+    await broker.subscribe(f"{ns}a")
+    await broker.subscribe(f"{ns}b")
+    async with raw_redis(node.url) as raw:
 
-    async def listener_ids() -> list[str]:
-        clients = await raw_redis.client_list(_type="pubsub")
-        name = node.broker.pubsub_client_name  # type: ignore[attr-defined]
-        return [c["id"] for c in clients if c["name"] == name]
+        async def listener_ids() -> list[str]:
+            clients = await raw.client_list(_type="pubsub")
+            return [c["id"] for c in clients if c["name"] == node.pubsub_client_name]
 
-    [killed] = await listener_ids()
-    await raw_redis.client_kill_filter(_id=killed)
+        # Only this node's listener: CLIENT KILL TYPE pubsub would hit other processes too.
+        [killed] = await listener_ids()
+        await raw.client_kill_filter(_id=killed)
 
-    async def probe_delivered() -> bool:
-        await node.broker.publish(f"{ns}a", b"probe")
-        return bool(node.inbox.on(f"{ns}a"))
+        async def probe_delivered() -> bool:
+            await broker.publish(f"{ns}a", b"probe")
+            return bool(inbox.on(f"{ns}a"))
 
-    await eventually(probe_delivered)
-    assert killed not in await listener_ids()
-    # Every channel was resubscribed, not just the one that was probed.
-    await node.broker.publish(f"{ns}b", b"after")
-    await node.inbox.wait_for(1, channel=f"{ns}b")
-    assert node.inbox.on(f"{ns}b") == [b"after"]
-    # And subscribing still works on the new connection.
-    await node.broker.subscribe(f"{ns}c")
-    await node.broker.publish(f"{ns}c", b"new")
-    await node.inbox.wait_for(1, channel=f"{ns}c")
+        await eventually(probe_delivered)
+        assert killed not in await listener_ids()
+        # Every channel was resubscribed, not just the one that was probed.
+        await broker.publish(f"{ns}b", b"after")
+        await inbox.wait_for(1, channel=f"{ns}b")
+        assert inbox.on(f"{ns}b") == [b"after"]
+        # And subscribing still works on the new connection.
+        await broker.subscribe(f"{ns}c")
+        await broker.publish(f"{ns}c", b"new")
+        await inbox.wait_for(1, channel=f"{ns}c")
 
 
 # -- key-value -----------------------------------------------------------------------
@@ -354,27 +347,28 @@ async def test_members_expire(broker: Broker, ns: str) -> None:
 
 async def test_retouch_extends_membership(broker: Broker, ns: str) -> None:
     started = time.monotonic()
-    await broker.touch_member(f"{ns}s", "alice", ttl=0.4)
-    await asyncio.sleep(0.25)
-    await broker.touch_member(f"{ns}s", "alice", ttl=0.4)
-    await asyncio.sleep(max(0.0, started + 0.5 - time.monotonic()))
-    # 0.5s after the first touch, but only ~0.25s after the second.
-    assert await broker.members(f"{ns}s") == {"alice"}
+    await broker.touch_member(f"{ns}s", "alice", ttl=0.5)
     await asyncio.sleep(0.3)
+    await broker.touch_member(f"{ns}s", "alice", ttl=0.5)
+    await asyncio.sleep(max(0.0, started + 0.6 - time.monotonic()))
+    # Past the first touch's ttl, within the second's.
+    assert await broker.members(f"{ns}s") == {"alice"}
+    await asyncio.sleep(0.35)
     assert await broker.members(f"{ns}s") == set()
 
 
-async def test_abandoned_set_key_expires(node: Node, ns: str, raw_redis: Redis) -> None:
-    only_redis(node, "only Redis stores the set under a key of its own")
-    await node.broker.touch_member(f"{ns}s", "a", ttl=10)
-    await node.broker.touch_member(f"{ns}s", "b", ttl=0.2)
-    assert 9 < (await raw_redis.pttl(f"{ns}s")) / 1000 <= 10  # the longest member wins
-    await node.broker.touch_member(f"{ns}t", "a", ttl=0.2)
+async def test_abandoned_set_key_expires(broker: Broker, ns: str) -> None:
+    node = redis_only(broker, "only Redis stores the set under a key of its own")
+    async with raw_redis(node.url) as raw:
+        await broker.touch_member(f"{ns}s", "a", ttl=10)
+        await broker.touch_member(f"{ns}s", "b", ttl=0.2)
+        assert 9 < (await raw.pttl(f"{ns}s")) / 1000 <= 10  # the longest-lived member wins
+        await broker.touch_member(f"{ns}t", "a", ttl=0.2)
 
-    async def gone() -> bool:
-        return not await raw_redis.exists(f"{ns}t")
+        async def gone() -> bool:
+            return not await raw.exists(f"{ns}t")
 
-    await eventually(gone, within=2)
+        await eventually(gone, within=2)
 
 
 # -- health --------------------------------------------------------------------------
