@@ -47,7 +47,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(_app: Starlette) -> AsyncIterator[dict[str, Any]]:
         db = Database(settings.database_url)
         hub = Hub()
-        broker = create_broker(settings.redis_url, hub.on_message)
+        broker = create_broker(
+            settings.redis_url, hub.on_message, namespace=settings.redis_namespace
+        )
         await broker.start()
         hub.start(broker)
         ctx = AppContext(

@@ -7,6 +7,7 @@ Every variable is documented in the README's configuration table. Invalid values
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ class IceServer:
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     redis_url: str | None = None
+    redis_namespace: str = "jobfair"
     secret_key: str = field(default="", repr=False)
     environment: Environment = "development"
     host: str = "127.0.0.1"
@@ -71,6 +73,7 @@ class Settings:
         settings = cls(
             database_url=reader.database_url(),
             redis_url=reader.redis_url(),
+            redis_namespace=reader.namespace(),
             secret_key=reader.secret_key(production=environment == "production"),
             environment=environment,  # type: ignore[arg-type]
             host=reader.text("JOBFAIR_HOST", "127.0.0.1"),
@@ -144,6 +147,15 @@ class _Reader:
                 f"{name} must start with redis://, rediss:// or unix:// (got {url!r})"
             )
         return url
+
+    def namespace(self) -> str:
+        name = "JOBFAIR_REDIS_NAMESPACE"
+        value = self.text(name, "jobfair")
+        if not re.fullmatch(r"[A-Za-z0-9_.\-]{1,40}", value):
+            raise ConfigError(
+                f"{name} must be 1-40 letters, digits, '.', '_' or '-' (got {value!r})"
+            )
+        return value
 
     def secret_key(self, *, production: bool) -> str:
         name = "JOBFAIR_SECRET_KEY"

@@ -18,6 +18,7 @@ from typing import TypeVar
 import asyncpg
 import pytest
 import pytest_asyncio
+from redis import Redis as SyncRedis
 from sqlalchemy.engine import make_url
 
 from app.auth.models import Organization, OrgMember, Role, User
@@ -25,7 +26,7 @@ from app.auth.passwords import hash_password
 from app.auth.uscc import check_character
 from app.db import Database
 from app.migrate import upgrade
-from tests.support import PASSWORD, PG_URL, missing
+from tests.support import PASSWORD, PG_URL, REDIS_URL, missing
 
 T = TypeVar("T")
 
@@ -77,6 +78,17 @@ def pg_template() -> Iterator[str]:
         _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture
+def pg_url(pg_template: str) -> Iterator[str]:
+    """PostgreSQL only, for multi-node tests (nodes share one database server)."""
+    name = f"jobfair_t_{uuid.uuid4().hex[:12]}"
+    _pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}" STRATEGY FILE_COPY')
+    try:
+        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A freshly migrated, private database on each backend."""
@@ -93,6 +105,19 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     finally:
         _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The test Redis server's URL; skips Redis tests if it is down, fails under CI."""
+    client = SyncRedis.from_url(REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+    try:
+        client.ping()
+    except Exception as exc:
+        missing(f"Redis not reachable at {REDIS_URL} ({exc}): start redis-server")
+    finally:
+        client.close()
+    return REDIS_URL
 
 
 @pytest.fixture

@@ -14,6 +14,8 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from websockets.asyncio.client import ClientConnection
+from websockets.exceptions import ConnectionClosed
 
 from app.context import AppContext
 from app.main import create_app
@@ -114,3 +116,12 @@ async def login(client: httpx.AsyncClient, email: str, password: str = PASSWORD)
 
 def cookie_header(client: httpx.AsyncClient) -> str:
     return "; ".join(f"{name}={value}" for name, value in client.cookies.items())
+
+
+async def closed_with(ws: ClientConnection) -> int | None:
+    """Read until the server closes the socket; the close code it sent."""
+    try:
+        while True:
+            await asyncio.wait_for(ws.recv(), 5)
+    except ConnectionClosed:
+        return ws.close_code

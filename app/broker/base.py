@@ -76,7 +76,9 @@ class Broker(abc.ABC):
         """Members whose last touch is younger than their ttl."""
 
 
-def create_broker(redis_url: str | None, on_message: MessageHandler) -> Broker:
+def create_broker(
+    redis_url: str | None, on_message: MessageHandler, *, namespace: str = "jobfair"
+) -> Broker:
     """Pick the backend by URL: no URL (or ``memory://``) is in-process, else Redis."""
     if redis_url is None or redis_url == "memory://":
         from app.broker.memory import MemoryBroker
@@ -84,4 +86,4 @@ def create_broker(redis_url: str | None, on_message: MessageHandler) -> Broker:
         return MemoryBroker(on_message)
     from app.broker.redis import RedisBroker
 
-    return RedisBroker(redis_url, on_message)
+    return RedisBroker(redis_url, on_message, namespace=namespace)

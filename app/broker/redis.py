@@ -71,9 +71,11 @@ class RedisBroker(Broker):
     backoff_base = 0.1
     backoff_cap = 10.0
 
-    def __init__(self, url: str, on_message: MessageHandler) -> None:
+    def __init__(self, url: str, on_message: MessageHandler, *, namespace: str = "") -> None:
         super().__init__(on_message)
         self.url = url
+        # Every key and channel is prefixed, so deployments (or test runs) can share a server.
+        self.prefix = f"{namespace}:" if namespace else ""
         # Visible in CLIENT LIST, so an operator can tell which node owns a connection.
         self.client_name = f"jobfair-{uuid.uuid4().hex[:12]}"
         self.pubsub_client_name = f"{self.client_name}-sub"
@@ -122,7 +124,7 @@ class RedisBroker(Broker):
 
     # -- pub/sub -----------------------------------------------------------------
     async def publish(self, channel: str, message: bytes) -> None:
-        await self._redis.publish(channel, message)
+        await self._redis.publish(self.prefix + channel, message)
 
     async def subscribe(self, channel: str) -> None:
         if self._listener is None:
@@ -153,7 +155,8 @@ class RedisBroker(Broker):
         if (pubsub := self._pubsub) is None:
             return  # the listener subscribes every wanted channel once connected
         try:
-            await (pubsub.subscribe(channel) if subscribe else pubsub.unsubscribe(channel))
+            name = self.prefix + channel
+            await (pubsub.subscribe(name) if subscribe else pubsub.unsubscribe(name))
         except Exception as exc:
             # Not fatal: the listener hits the same broken connection and resubscribes.
             log.warning("Redis pub/sub command for %r failed: %s", channel, _describe(exc))
@@ -169,7 +172,7 @@ class RedisBroker(Broker):
                 # concurrent subscribe() is either in this SUBSCRIBE or sends its own.
                 self._pubsub = pubsub
                 if self._wanted:
-                    await pubsub.subscribe(*self._wanted)
+                    await pubsub.subscribe(*(self.prefix + c for c in self._wanted))
                 if failures:
                     log.info("Redis pub/sub reconnected (%d channels)", len(self._wanted))
                 failures = 0
@@ -197,10 +200,11 @@ class RedisBroker(Broker):
 
     def _dispatch(self, message: dict[str, Any]) -> None:
         kind = message["type"]
+        channel = message["channel"].decode()[len(self.prefix) :]
         if kind == "subscribe":
-            if (confirmed := self._wanted.get(message["channel"].decode())) is not None:
+            if (confirmed := self._wanted.get(channel)) is not None:
                 confirmed.set()
-        elif kind == "message" and (channel := message["channel"].decode()) in self._wanted:
+        elif kind == "message" and channel in self._wanted:
             try:
                 self.on_message(channel, message["data"])
             except Exception:
@@ -215,30 +219,32 @@ class RedisBroker(Broker):
 
     async def get(self, key: str) -> bytes | None:
         # Without decode_responses redis-py returns bytes; its annotations can't say so.
-        return cast("bytes | None", await self._redis.get(key))
+        return cast("bytes | None", await self._redis.get(self.prefix + key))
 
     async def set(self, key: str, value: bytes, *, ttl: float | None = None) -> None:
-        await self._redis.set(key, value, px=None if ttl is None else _ms(ttl))
+        await self._redis.set(self.prefix + key, value, px=None if ttl is None else _ms(ttl))
 
     async def delete(self, key: str) -> None:
-        await self._redis.delete(key)
+        await self._redis.delete(self.prefix + key)
 
     async def incr(self, key: str, amount: int = 1, *, ttl: float | None = None) -> int:
         millis = 0 if ttl is None else _ms(ttl)
-        return int(await self._redis.eval(_INCR, 1, key, amount, millis))
+        return int(await self._redis.eval(_INCR, 1, self.prefix + key, amount, millis))
 
     async def ttl(self, key: str) -> float | None:
-        millis = int(await self._redis.pttl(key))
+        millis = int(await self._redis.pttl(self.prefix + key))
         return None if millis < 0 else millis / 1000  # -2: missing, -1: no expiry
 
     # -- expiring sets -------------------------------------------------------------
     async def touch_member(self, key: str, member: str, *, ttl: float) -> None:
         now = time.time()
-        await self._redis.eval(_TOUCH, 1, key, repr(now), repr(now + ttl), member, _ms(ttl))
+        await self._redis.eval(
+            _TOUCH, 1, self.prefix + key, repr(now), repr(now + ttl), member, _ms(ttl)
+        )
 
     async def remove_member(self, key: str, member: str) -> None:
-        await self._redis.zrem(key, member)
+        await self._redis.zrem(self.prefix + key, member)
 
     async def members(self, key: str) -> builtins.set[str]:
-        found = await self._redis.zrangebyscore(key, f"({time.time()!r}", "+inf")
+        found = await self._redis.zrangebyscore(self.prefix + key, f"({time.time()!r}", "+inf")
         return {member.decode() for member in cast("list[bytes]", found)}

@@ -7,7 +7,6 @@ key prefix and channel names and never flushes the database.
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -16,14 +15,11 @@ from dataclasses import dataclass, field
 
 import pytest
 import pytest_asyncio
-from redis import Redis as SyncRedis
 from redis.asyncio import Redis
 
 from app.broker.base import Broker
 from app.broker.memory import MemoryBroker
 from app.broker.redis import RedisBroker
-
-REDIS_URL = os.environ.get("JOBFAIR_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 @dataclass
@@ -50,22 +46,6 @@ class Inbox:
             while received() < count:
                 self._arrived.clear()
                 await self._arrived.wait()
-
-
-@pytest.fixture(scope="session")
-def redis_url() -> str:
-    """The test server's URL; skips Redis tests if it is down, except on CI."""
-    client = SyncRedis.from_url(REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
-    try:
-        client.ping()
-    except Exception as exc:
-        message = f"Redis not reachable at {REDIS_URL} ({exc}): start redis-server"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    finally:
-        client.close()
-    return REDIS_URL
 
 
 @pytest.fixture

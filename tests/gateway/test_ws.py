@@ -15,14 +15,22 @@ import orjson
 import pytest
 import pytest_asyncio
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.exceptions import InvalidStatus
 
 from app.auth.models import Organization, Role, User
 from app.db import Database
 from app.events import encode_event
 from app.gateway.protocol import CloseCode
 from tests.conftest import add_org, add_user
-from tests.support import Live, cookie_header, csrf_of, live_server, login, settings_for
+from tests.support import (
+    Live,
+    closed_with,
+    cookie_header,
+    csrf_of,
+    live_server,
+    login,
+    settings_for,
+)
 
 TIMEOUT = 5
 
@@ -60,15 +68,6 @@ async def opened(gateway: Gateway, who: str = "seeker") -> ClientConnection:
     hello = await receive(ws)
     assert hello["type"] == "hello"
     return ws
-
-
-async def closed_with(ws: ClientConnection) -> int | None:
-    """Read until the server closes the socket; the close code it sent."""
-    try:
-        while True:
-            await asyncio.wait_for(ws.recv(), TIMEOUT)
-    except ConnectionClosed:
-        return ws.close_code
 
 
 @pytest_asyncio.fixture
