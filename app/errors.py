@@ -69,3 +69,8 @@ class TooManyRequests(AppError):
     def __init__(self, message: str, *, retry_after: int, **params: Any) -> None:
         super().__init__(message, retry_after=retry_after, **params)
         self.retry_after = retry_after
+
+
+# Errors about what was typed into a form: the form is shown again with the message next
+# to its field. Anything else (not logged in, not allowed) goes to the error handler.
+FORM_ERRORS = (Invalid, Conflict, TooManyRequests)

@@ -6,17 +6,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from app.auth import repository, service
+from app.auth import service
 from app.auth.csrf import csrf_token
-from app.auth.identity import require_login, require_org_member, require_role
+from app.auth.identity import Identity, require_role
 from app.auth.models import SELF_SERVICE_ROLES, Role
 from app.context import app_context
 from app.db import unit_of_work
-from app.errors import AppError, Invalid
+from app.errors import FORM_ERRORS, Invalid
 from app.i18n import LANG_COOKIE, LOCALES
 from app.web import form, identity_of, redirect, render, render_invalid, safe_next, text_field
-
-PAGE_SIZE = 50
 
 
 def client_address(request: Request) -> str:
@@ -53,7 +51,7 @@ async def register(request: Request) -> Response:
             user = await service.register(
                 uow.session, password=text_field(data, "password", max_length=300), **values
             )
-        except AppError as exc:
+        except FORM_ERRORS as exc:
             context = {"values": values, "roles": SELF_SERVICE_ROLES}
             return render_invalid(request, "auth/register.html", context, exc)
         await uow.commit()
@@ -86,7 +84,7 @@ async def login(request: Request) -> Response:
                 password=text_field(data, "password", max_length=300),
                 address=client_address(request),
             )
-        except AppError as exc:
+        except FORM_ERRORS as exc:
             context = {"values": {"email": email}, "next": target}
             return render_invalid(request, "auth/login.html", context, exc)
         await uow.commit()
@@ -106,18 +104,16 @@ async def logout(request: Request) -> Response:
 
 
 async def account(request: Request) -> Response:
-    identity = require_login(await identity_of(request))
+    identity = await identity_of(request)
     app = app_context(request)
-    org = None
-    if identity.org_id is not None:
-        async with unit_of_work(app.db, app.broker) as uow:
-            org = await repository.org_by_id(uow.session, identity.org_id)
+    async with unit_of_work(app.db, app.broker) as uow:
+        org = await service.account_overview(uow.session, identity=identity)
     changed = request.query_params.get("changed") == "1"
     return render(request, "auth/account.html", {"org": org, "changed": changed})
 
 
 async def change_password(request: Request) -> Response:
-    identity = require_login(await identity_of(request))
+    identity = await identity_of(request)
     data = await form(request)
     app = app_context(request)
     async with unit_of_work(app.db, app.broker) as uow:
@@ -128,7 +124,7 @@ async def change_password(request: Request) -> Response:
                 current=text_field(data, "current_password", max_length=300),
                 new=text_field(data, "new_password", max_length=300),
             )
-        except AppError as exc:
+        except FORM_ERRORS as exc:
             return render_invalid(request, "auth/account.html", {}, exc)
         await uow.commit()
     start_session(request, service.new_session_data(user))
@@ -159,7 +155,7 @@ async def org_create(request: Request) -> Response:
     async with unit_of_work(app.db, app.broker) as uow:
         try:
             await service.create_organization(uow.session, identity=identity, **values)
-        except AppError as exc:
+        except FORM_ERRORS as exc:
             return render(
                 request, "auth/org_new.html", {"values": values, "error": exc}, status=exc.status
             )
@@ -167,22 +163,18 @@ async def org_create(request: Request) -> Response:
     return redirect("/org")
 
 
-async def _org_context(request: Request, org_id: int) -> dict[str, object]:
+async def _org_context(request: Request, identity: Identity | None) -> dict[str, object]:
     app = app_context(request)
     async with unit_of_work(app.db, app.broker) as uow:
-        return {
-            "org": await repository.org_by_id(uow.session, org_id),
-            "members": await repository.members_of(uow.session, org_id),
-            "invites": await repository.open_invites(uow.session, org_id),
-        }
+        overview = await service.org_overview(uow.session, identity=identity)
+    return {"org": overview.org, "members": overview.members, "invites": overview.invites}
 
 
 async def org_page(request: Request) -> Response:
     identity = await identity_of(request)
     if identity is not None and identity.role == Role.EMPLOYER and identity.org_id is None:
         return redirect("/org/new")
-    _, org_id = require_org_member(identity)
-    return render(request, "auth/org.html", await _org_context(request, org_id))
+    return render(request, "auth/org.html", await _org_context(request, identity))
 
 
 async def org_invite(request: Request) -> Response:
@@ -190,16 +182,15 @@ async def org_invite(request: Request) -> Response:
     data = await form(request)
     email = text_field(data, "email", max_length=300)
     app = app_context(request)
-    _, org_id = require_org_member(identity)
     async with unit_of_work(app.db, app.broker) as uow:
         try:
             _, token = await service.invite_colleague(uow.session, identity=identity, email=email)
-        except AppError as exc:
-            context = await _org_context(request, org_id)
+        except FORM_ERRORS as exc:
+            context = await _org_context(request, identity)
             context["values"] = {"email": email}
             return render_invalid(request, "auth/org.html", context, exc)
         await uow.commit()
-    context = await _org_context(request, org_id)
+    context = await _org_context(request, identity)
     # No mail server is assumed: the inviter passes the link on, shown once.
     context["invite_link"] = str(request.url_for("invite_page", token=token))
     return render(request, "auth/org.html", context)
@@ -228,7 +219,7 @@ async def invite_accept(request: Request) -> Response:
                 password=text_field(data, "password", max_length=300),
                 **values,
             )
-        except AppError as exc:
+        except FORM_ERRORS as exc:
             context = {"invite": invite, "org": org, "values": values}
             return render_invalid(request, "auth/invite.html", context, exc)
         await uow.commit()
@@ -237,27 +228,26 @@ async def invite_accept(request: Request) -> Response:
 
 
 async def admin_users(request: Request) -> Response:
-    require_role(await identity_of(request), Role.ADMIN)
-    query = request.query_params.get("q", "").strip()[:100]
+    identity = await identity_of(request)
+    query = request.query_params.get("q", "")
     role = request.query_params.get("role") or None
-    role = role if role in set(Role) else None
     try:
-        page = max(1, int(request.query_params.get("page", "1")))
+        page = int(request.query_params.get("page", "1"))
     except ValueError:
         page = 1
     app = app_context(request)
     async with unit_of_work(app.db, app.broker) as uow:
-        users, total = await repository.search_users(
-            uow.session, query=query, role=role, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
+        found = await service.list_users(
+            uow.session, identity=identity, query=query, role=role, page=page
         )
     context = {
-        "users": users,
-        "total": total,
-        "query": query,
+        "users": found.users,
+        "total": found.total,
+        "query": query.strip()[:100],
         "role": role,
         "roles": list(Role),
-        "page": page,
-        "pages": max(1, -(-total // PAGE_SIZE)),
+        "page": found.page,
+        "pages": found.pages,
     }
     return render(request, "auth/admin_users.html", context)
 

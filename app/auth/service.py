@@ -5,13 +5,21 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.auth import repository, throttle
-from app.auth.identity import Identity, require_org_admin, require_role
+from app.auth.identity import (
+    Identity,
+    require_login,
+    require_org_admin,
+    require_org_member,
+    require_role,
+)
 from app.auth.models import SELF_SERVICE_ROLES, Organization, OrgInvite, OrgMember, Role, User
 from app.auth.passwords import hash_password, password_problem, verify_password
 from app.auth.uscc import USCCError, normalize_uscc
@@ -121,9 +129,10 @@ def end_session(session: AsyncSession, identity: Identity) -> None:
 
 
 async def change_password(
-    session: AsyncSession, *, identity: Identity, current: str, new: str
+    session: AsyncSession, *, identity: Identity | None, current: str, new: str
 ) -> User:
     """Set a new password and end every other session of the account."""
+    identity = require_login(identity)
     user = identity.user
     if not await verify_password(user.password_hash, current):
         raise Invalid("The current password is wrong.", field="current_password")
@@ -244,3 +253,61 @@ async def set_active(
         emit_raw(session, session_channel(user_id), b'{"epoch":%d}' % user.auth_epoch)
     session.add(user)
     return user
+
+
+@dataclass(frozen=True, slots=True)
+class OrgOverview:
+    org: Organization
+    members: Sequence[tuple[OrgMember, User]]
+    invites: Sequence[OrgInvite]
+
+
+async def org_overview(session: AsyncSession, *, identity: Identity | None) -> OrgOverview:
+    """The staff member's organization with its colleagues and open invitations."""
+    _, org_id = require_org_member(identity)
+    org = await repository.org_by_id(session, org_id)
+    if org is None:
+        raise NotFound("No such organization.")
+    return OrgOverview(
+        org=org,
+        members=await repository.members_of(session, org_id),
+        invites=await repository.open_invites(session, org_id),
+    )
+
+
+async def account_overview(
+    session: AsyncSession, *, identity: Identity | None
+) -> Organization | None:
+    """The signed-in user's organization, if they are employer staff."""
+    identity = require_login(identity)
+    if identity.org_id is None:
+        return None
+    return await repository.org_by_id(session, identity.org_id)
+
+
+@dataclass(frozen=True, slots=True)
+class UserPage:
+    users: Sequence[User]
+    total: int
+    page: int
+    pages: int
+
+
+USERS_PER_PAGE = 50
+
+
+async def list_users(
+    session: AsyncSession, *, identity: Identity | None, query: str, role: str | None, page: int
+) -> UserPage:
+    """Admins search every account, 50 to a page."""
+    require_role(identity, Role.ADMIN)
+    role = role if role in set(Role) else None
+    page = max(1, page)
+    users, total = await repository.search_users(
+        session,
+        query=query.strip()[:100],
+        role=role,
+        offset=(page - 1) * USERS_PER_PAGE,
+        limit=USERS_PER_PAGE,
+    )
+    return UserPage(users=users, total=total, page=page, pages=max(1, -(-total // USERS_PER_PAGE)))
