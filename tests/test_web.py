@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import pytest
 import pytest_asyncio
 from starlette.routing import Mount, Route, WebSocketRoute
 
@@ -179,6 +180,24 @@ async def test_csrf_is_required_on_every_state_change(site: Site) -> None:
         assert multipart.status_code == 303
     finally:
         await fresh.aclose()
+
+
+@pytest.mark.parametrize("path", ["/login", "/register"])
+async def test_forms_carry_the_sessions_csrf_token(site: Site, path: str) -> None:
+    page = (await site.clients[ANON].get(path)).text
+    meta = re.search(r'<meta name="csrf-token" content="([^"]+)"', page)
+    field = re.search(r'<input type="hidden" name="csrf_token" value="([^"]*)"', page)
+    assert meta
+    assert field
+    assert field.group(1) == meta.group(1) != ""
+
+
+async def test_signed_in_forms_carry_the_token(site: Site) -> None:
+    for who, path in ((Role.SEEKER.value, "/account"), (Role.EMPLOYER.value, "/org")):
+        page = (await site.clients[who].get(path)).text
+        tokens = set(re.findall(r'name="csrf_token" value="([^"]*)"', page))
+        assert len(tokens) == 1
+        assert "" not in tokens
 
 
 async def test_login_is_throttled_over_http(site: Site) -> None:
