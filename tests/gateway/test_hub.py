@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from websockets.frames import Frame, Opcode
 from websockets.streams import StreamReader
 
 from app.broker.memory import MemoryBroker
 from app.gateway.hub import Hub
-from app.gateway.wire import text_frame
+from app.gateway.wire import DirectWire, QueuedWire, create_wire, text_frame
 
 
 @pytest.mark.parametrize("size", [0, 1, 125, 126, 65535, 65536, 200_000])
@@ -77,3 +79,59 @@ async def test_sweep_unsubscribes_empty_channels_only() -> None:
         assert received == ["busy:1", "idle:1"]
     finally:
         await hub.stop()
+
+
+class BlockedSend:
+    """An ASGI send whose peer never reads: every data frame waits forever."""
+
+    def __init__(self) -> None:
+        self.messages: list[dict[str, object]] = []
+        self.release = asyncio.Event()
+
+    async def __call__(self, message: dict[str, object]) -> None:
+        self.messages.append(message)
+        if message["type"] == "websocket.send":
+            await self.release.wait()
+
+
+async def test_queued_wire_bounds_memory_and_closes_a_stalled_socket() -> None:
+    send = BlockedSend()
+    wire = QueuedWire(send, limit=1000)  # type: ignore[arg-type]
+    payload = b"x" * 300
+    for _ in range(5):
+        wire.deliver(payload, text_frame(payload))
+    await asyncio.sleep(0)
+    assert wire.closed
+    assert wire.pending_bytes <= 1000
+    send.release.set()
+    for _ in range(50):
+        if send.messages and send.messages[-1]["type"] == "websocket.close":
+            break
+        await asyncio.sleep(0.01)
+    assert send.messages[-1] == {"type": "websocket.close", "code": 4008, "reason": "too slow"}
+
+
+async def test_queued_wire_delivers_in_order() -> None:
+    sent: list[dict[str, object]] = []
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    wire = QueuedWire(send, limit=10_000)  # type: ignore[arg-type]
+    for n in range(20):
+        payload = b'{"n":%d}' % n
+        wire.deliver(payload, text_frame(payload))
+    for _ in range(50):
+        if len(sent) == 20:
+            break
+        await asyncio.sleep(0.01)
+    assert [m["text"] for m in sent] == [f'{{"n":{n}}}' for n in range(20)]
+    assert not wire.closed
+
+
+def test_direct_wire_only_for_uvicorn_sansio() -> None:
+    async def plain_send(message: dict[str, object]) -> None:
+        return None
+
+    assert not DirectWire.supports(getattr(plain_send, "__self__", None))
+    assert isinstance(create_wire(None, plain_send, 1000), QueuedWire)  # type: ignore[arg-type]
