@@ -3,7 +3,20 @@
 from sqlmodel import SQLModel
 
 from app.auth.models import Organization, OrgInvite, OrgMember, User
+from app.fair.models import Posting, PostingVersion
+from app.moderation.models import AuditEvent, PostingReport, ReviewItem
 
 metadata = SQLModel.metadata
 
-__all__ = ["OrgInvite", "OrgMember", "Organization", "User", "metadata"]
+__all__ = [
+    "AuditEvent",
+    "OrgInvite",
+    "OrgMember",
+    "Organization",
+    "Posting",
+    "PostingReport",
+    "PostingVersion",
+    "ReviewItem",
+    "User",
+    "metadata",
+]

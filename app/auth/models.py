@@ -47,6 +47,12 @@ class Organization(SQLModel, table=True):
     # 统一社会信用代码, GB 32100-2015; checked on entry, verified by moderators.
     uscc: str = Field(max_length=18, sa_column_kwargs={"unique": True})
     address: str = Field(default="", max_length=200)
+    # Facts moderators check against the business licence, and the public profile seekers
+    # read: an empty profile is one of the strongest signs of a fake employer.
+    licence_details: str = Field(default="", max_length=500)
+    description: str = Field(default="", max_length=2000)
+    website: str = Field(default="", max_length=200)
+    phone: str = Field(default="", max_length=40)
     verification: str = Field(default=Verification.UNVERIFIED, max_length=16)
     created_by: int = Field(foreign_key="user.id", ondelete="RESTRICT")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
