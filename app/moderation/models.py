@@ -44,7 +44,9 @@ class ReviewItem(SQLModel, table=True):
     kind: str = Field(max_length=16)
     reason: str = Field(max_length=16)
     org_id: int = Field(foreign_key="organization.id", index=True, ondelete="CASCADE")
-    version_id: int | None = Field(default=None, foreign_key="posting_version.id", ondelete="CASCADE")
+    version_id: int | None = Field(
+        default=None, foreign_key="posting_version.id", ondelete="CASCADE"
+    )
     risk: float = Field(default=0.0)
     enqueued_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     status: str = Field(default=ItemStatus.OPEN, max_length=12)
