@@ -27,6 +27,8 @@ from app.broker import Broker
 from app.db import utcnow
 from app.errors import Conflict, Invalid, NotAllowed, NotFound
 from app.events import emit, emit_raw
+from app.moderation import audit, queue
+from app.moderation.models import ItemKind, ItemReason
 
 EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}$")
 INVITE_VALID_FOR = timedelta(days=7)
@@ -145,7 +147,16 @@ async def change_password(
 
 
 async def create_organization(
-    session: AsyncSession, *, identity: Identity | None, name: str, uscc: str, address: str
+    session: AsyncSession,
+    *,
+    identity: Identity | None,
+    name: str,
+    uscc: str,
+    address: str,
+    description: str = "",
+    licence_details: str = "",
+    phone: str = "",
+    website: str = "",
 ) -> Organization:
     """An employer creates its organization and becomes its first administrator."""
     identity = require_role(identity, Role.EMPLOYER)
@@ -164,13 +175,33 @@ async def create_organization(
             field="uscc",
         )
     org = Organization(
-        name=clean_name, uscc=code, address=" ".join(address.split())[:200], created_by=identity.id
+        name=clean_name,
+        uscc=code,
+        address=" ".join(address.split())[:200],
+        created_by=identity.id,
+        description=description.strip()[:2000],
+        licence_details=licence_details.strip()[:500],
+        phone=phone.strip()[:40],
+        website=website.strip()[:200],
     )
     session.add(org)
     await session.flush()
     assert org.id is not None
     session.add(OrgMember(org_id=org.id, user_id=identity.id, is_admin=True))
+    # A new organization waits for verification in the moderators' queue.
+    item = queue.enqueue(
+        session, kind=ItemKind.ORGANIZATION, reason=ItemReason.REGISTERED, org_id=org.id
+    )
     await session.flush()
+    audit.record(
+        session,
+        "organization.registered",
+        actor_id=identity.id,
+        org_id=org.id,
+        item_id=item.id,
+        uscc=org.uscc,
+        name=org.name,
+    )
     return org
 
 

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from app.db import UTCDateTime, utcnow
+from app.i18n import N_
 
 
 class VersionStatus(StrEnum):
@@ -29,6 +30,14 @@ class VersionStatus(StrEnum):
 
 # Versions the employer may still edit in place.
 EDITABLE = (VersionStatus.DRAFT, VersionStatus.RETURNED, VersionStatus.CHANGES_REQUESTED)
+
+
+EMPLOYMENT_TYPES_LABELS = {
+    "full_time": N_("Full-time"),
+    "part_time": N_("Part-time"),
+    "internship": N_("Internship"),
+    "temporary": N_("Temporary"),
+}
 
 
 class SalaryPeriod(StrEnum):
