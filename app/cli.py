@@ -125,7 +125,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_demo.add_argument("--no-serve", action="store_true", help="load the data and exit")
     p_demo.add_argument("--host")
     p_demo.add_argument("--port", type=int)
+    from app.moderation.screen_cli import add_screen_parser, screen_command
+
+    add_screen_parser(commands)
     args = parser.parse_args(argv)
+    if args.command == "screen":
+        # Screening needs no database or configuration: it is a pure function over text.
+        return screen_command(args)
 
     settings = _settings()
     if args.command == "serve":

@@ -1,0 +1,1 @@
+"""Screening rules as data: one TOML file per rule set (see docs/moderation.md)."""
