@@ -7,10 +7,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from app.auth import repository
+from app.auth.identity import Identity, load_identity
 from app.auth.models import Organization, OrgMember, Role, User, Verification
 from app.auth.passwords import hash_password
 from app.db import Database
+from app.demo_postings import load_demo_postings
+from app.fair.models import Posting
+from app.moderation import queue
+from app.moderation.models import ItemKind, ItemReason
 from app.settings import Settings
 
 DEMO_PASSWORD = "jobfair-demo-2026"
@@ -30,6 +38,7 @@ class DemoOrg:
     address: str
     verified: bool
     staff: tuple[DemoUser, ...]
+    description: str = ""
 
 
 ADMINS = (
@@ -53,6 +62,7 @@ ORGS = (
             DemoUser("employer@demo.jobfair.cn", "赵敏 (HR)", Role.EMPLOYER),
             DemoUser("hr2@yunfan.demo.jobfair.cn", "孙浩", Role.EMPLOYER),
         ),
+        "云帆软件成立于2012年，为人力资源服务机构和政府就业部门提供招聘与培训软件，员工约300人。",
     ),
     DemoOrg(
         "上海明德物流有限公司",
@@ -60,6 +70,7 @@ ORGS = (
         "上海市浦东新区张江路88号",
         True,
         (DemoUser("hr@mingde.demo.jobfair.cn", "陈晨", Role.EMPLOYER),),
+        "明德物流是长三角地区的第三方仓储与城市配送企业，在上海、苏州、杭州设有6个仓库。",
     ),
     DemoOrg(
         "Harbor Health Clinics Ltd.",
@@ -67,8 +78,41 @@ ORGS = (
         "深圳市南山区科技园",
         False,
         (DemoUser("hr@harbor.demo.jobfair.cn", "Grace Lin", Role.EMPLOYER),),
+        "Harbor Health runs four outpatient clinics in Shenzhen. 港湾健康在深圳经营四家门诊。",
     ),
 )
+
+
+async def _load_postings(session: AsyncSession) -> None:
+    """Postings through the real flow, and the unverified employer waiting in the queue."""
+    if (await session.exec(select(Posting.id).limit(1))).first() is not None:
+        return
+    print("  job postings (screened and reviewed)", flush=True)
+
+    async def identity(email: str) -> Identity:
+        user = await repository.user_by_email(session, email)
+        assert user is not None
+        found = await load_identity(
+            session, {"uid": user.id, "epoch": user.auth_epoch, "sid": "demo"}
+        )
+        assert found is not None
+        return found
+
+    employers = [await identity(org.staff[0].email) for org in ORGS]
+    moderator = await identity(ADMINS[2].email)
+    live, queued, returned = await load_demo_postings(
+        session, employers=employers, moderator=moderator
+    )
+    for org_spec in ORGS:
+        org = await repository.org_by_uscc(session, _valid_uscc(org_spec.uscc))
+        if org is not None and org.id is not None and not org_spec.verified:
+            queue.enqueue(
+                session, kind=ItemKind.ORGANIZATION, reason=ItemReason.REGISTERED, org_id=org.id
+            )
+    await session.commit()
+    print(
+        f"  {live} live, {queued} waiting for review, {returned} returned by screening", flush=True
+    )
 
 
 def _valid_uscc(seed: str) -> str:
@@ -117,6 +161,7 @@ async def load_demo(settings: Settings) -> None:
                         verification=Verification.VERIFIED
                         if org_spec.verified
                         else Verification.UNVERIFIED,
+                        description=org_spec.description,
                     )
                     session.add(org)
                     await session.flush()

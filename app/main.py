@@ -21,6 +21,7 @@ from app.broker import create_broker
 from app.context import AppContext
 from app.db import Database
 from app.errors import AppError
+from app.fair import routes as fair_routes
 from app.gateway.channels import core_channels
 from app.gateway.dispatch import Dispatcher
 from app.gateway.endpoint import ServerSendMiddleware, websocket_endpoint
@@ -28,6 +29,7 @@ from app.gateway.handlers import register_core_frames
 from app.gateway.hub import Hub
 from app.gateway.protocol import CloseCode
 from app.i18n import LocaleMiddleware
+from app.moderation import routes as moderation_routes
 from app.paths import STATIC
 from app.security import SecurityHeadersMiddleware
 from app.settings import Settings
@@ -71,6 +73,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     routes = [
         *health.routes,
         *auth_routes.routes,
+        *fair_routes.routes,
+        *moderation_routes.routes,
         WebSocketRoute("/ws", websocket_endpoint, name="ws"),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]

@@ -18,7 +18,10 @@ class NavItem:
 _ALL = frozenset(Role)
 NAV = (
     NavItem("home", "Home", "/", frozenset({None, *_ALL})),
+    NavItem("jobs", "Jobs", "/jobs", frozenset({None, Role.SEEKER})),
+    NavItem("postings", "Postings", "/postings", frozenset({Role.EMPLOYER})),
     NavItem("org", "My organization", "/org", frozenset({Role.EMPLOYER})),
+    NavItem("moderation", "Review queue", "/moderation", frozenset({Role.MODERATOR, Role.ADMIN})),
     NavItem("users", "Users", "/admin/users", frozenset({Role.ADMIN})),
     NavItem("account", "Account", "/account", _ALL),
     NavItem("login", "Log in", "/login", frozenset({None})),

@@ -19,6 +19,7 @@ from app.context import app_context
 from app.db import unit_of_work
 from app.errors import AppError, NotAuthenticated
 from app.i18n import LABELS, LOCALES, N_, current_locale, gettext, ngettext
+from app.labels import GLOBALS
 from app.nav import nav_for
 from app.paths import TEMPLATES
 
@@ -62,6 +63,7 @@ def _create_environment() -> Environment:
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["role_label"] = role_label
     env.globals["verification_label"] = verification_label
+    env.globals.update(GLOBALS)
     return env
 
 

@@ -13,9 +13,11 @@ import pytest_asyncio
 from starlette.routing import Mount, Route, WebSocketRoute
 
 from app.auth import service
-from app.auth.models import Role, User
-from app.db import Database
+from app.auth.models import Organization, Role, User, Verification
+from app.db import Database, utcnow
+from app.fair.models import Posting, PostingVersion, VersionStatus
 from app.main import create_app
+from app.moderation.models import ItemKind, ItemReason, ReviewItem
 from app.paths import TEMPLATES
 from tests.conftest import add_org, add_user
 from tests.support import PASSWORD, csrf_of, live_server, login, settings_for
@@ -23,6 +25,7 @@ from tests.support import PASSWORD, csrf_of, live_server, login, settings_for
 ANON = "anonymous"
 EVERYONE = {ANON, *Role}
 SIGNED_IN = set(Role)
+STAFF = {Role.MODERATOR, Role.ADMIN}
 
 # Who may use each route. Adding a route without deciding who may use it fails the test below.
 MATRIX: dict[tuple[str, str], set[str]] = {
@@ -43,6 +46,25 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("POST", "/org/new"): {Role.EMPLOYER},
     ("GET", "/org"): {Role.EMPLOYER},
     ("POST", "/org/invites"): {Role.EMPLOYER},
+    ("GET", "/jobs"): EVERYONE,
+    ("GET", "/jobs/{posting_id}"): EVERYONE,
+    ("POST", "/jobs/{posting_id}/report"): {Role.SEEKER},
+    ("GET", "/postings"): {Role.EMPLOYER},
+    ("GET", "/postings/new"): {Role.EMPLOYER},
+    ("POST", "/postings/new"): {Role.EMPLOYER},
+    ("GET", "/postings/{posting_id}"): {Role.EMPLOYER},
+    ("GET", "/postings/{posting_id}/edit"): {Role.EMPLOYER},
+    ("POST", "/postings/{posting_id}/edit"): {Role.EMPLOYER},
+    ("POST", "/postings/{posting_id}/submit"): {Role.EMPLOYER},
+    ("POST", "/postings/{posting_id}/withdraw"): {Role.EMPLOYER},
+    ("POST", "/postings/{posting_id}/appeal"): {Role.EMPLOYER},
+    ("GET", "/moderation"): STAFF,
+    ("GET", "/moderation/next"): STAFF,
+    ("POST", "/moderation/claim"): STAFF,
+    ("GET", "/moderation/items/{item_id}"): STAFF,
+    ("POST", "/moderation/items/{item_id}/decide"): STAFF,
+    ("POST", "/moderation/items/{item_id}/renew"): STAFF,
+    ("POST", "/moderation/items/{item_id}/release"): STAFF,
     ("GET", "/admin/users"): {Role.ADMIN},
     ("POST", "/admin/users/{user_id}/active"): {Role.ADMIN},
 }
@@ -55,6 +77,40 @@ class Site:
     users: dict[str, User]
     clients: dict[str, httpx.AsyncClient]
     invite_token: str
+    posting_id: int
+    item_id: int
+
+
+async def add_live_posting(db: Database, org: Organization, author: User) -> tuple[int, int]:
+    """A verified employer's live posting and an open review item, straight into the tables."""
+    async with db.sessions() as session:
+        stored = await session.get(Organization, org.id)
+        assert stored is not None
+        stored.verification = Verification.VERIFIED
+        posting = Posting(org_id=org.id or 0, created_by=author.id or 0)
+        session.add_all([stored, posting])
+        await session.flush()
+        session.add(
+            PostingVersion(
+                posting_id=posting.id or 0,
+                number=1,
+                status=VersionStatus.LIVE,
+                author_id=author.id or 0,
+                title="仓库管理员",
+                city="北京",
+                salary_min=5000,
+                salary_max=7000,
+                headcount=2,
+                description="负责仓库日常出入库管理。",
+                decided_at=utcnow(),
+            )
+        )
+        item = ReviewItem(
+            kind=ItemKind.ORGANIZATION, reason=ItemReason.REGISTERED, org_id=org.id or 0
+        )
+        session.add(item)
+        await session.commit()
+        return posting.id or 0, item.id or 0
 
 
 @pytest_asyncio.fixture
@@ -64,7 +120,8 @@ async def site(sqlite_url: str, password_hash: str) -> AsyncIterator[Site]:
         role.value: await add_user(db, password_hash, role, email=f"{role}@example.com")
         for role in Role
     }
-    await add_org(db, users[Role.EMPLOYER])
+    org = await add_org(db, users[Role.EMPLOYER])
+    posting_id, item_id = await add_live_posting(db, org, users[Role.EMPLOYER])
     target = await add_user(db, password_hash, Role.SEEKER, email="target@example.com")
     users["target"] = target
     async with db.sessions() as session:
@@ -83,7 +140,7 @@ async def site(sqlite_url: str, password_hash: str) -> AsyncIterator[Site]:
                 if name != ANON:
                     response = await login(clients[name], f"{name}@example.com")
                     assert response.status_code == 303, response.text
-            yield Site(url, db, users, clients, token)
+            yield Site(url, db, users, clients, token, posting_id, item_id)
         finally:
             for client in clients.values():
                 await client.aclose()
@@ -117,6 +174,8 @@ async def test_authorization_matrix(site: Site) -> None:
         "{code}": "en",
         "{token}": site.invite_token,
         "{user_id}": str(site.users["target"].id),
+        "{posting_id}": str(site.posting_id),
+        "{item_id}": str(site.item_id),
     }
     problems = []
     # Log-out last: it ends the very sessions the other checks use.
@@ -138,7 +197,7 @@ async def test_authorization_matrix(site: Site) -> None:
             )
             if denied(response) == (who in allowed):
                 problems.append(f"{method} {path} as {who}: {response.status_code}")
-    assert problems == []
+    assert problems == [], "\n".join(problems)
 
 
 async def test_csrf_is_required_on_every_state_change(site: Site) -> None:

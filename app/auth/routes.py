@@ -150,7 +150,10 @@ async def org_new_page(request: Request) -> Response:
 async def org_create(request: Request) -> Response:
     identity = await identity_of(request)
     data = await form(request)
-    values = {k: text_field(data, k, max_length=300) for k in ("name", "uscc", "address")}
+    values = {
+        k: text_field(data, k, max_length=2500)
+        for k in ("name", "uscc", "address", "licence_details", "phone", "website", "description")
+    }
     app = app_context(request)
     async with unit_of_work(app.db, app.broker) as uow:
         try:

@@ -76,6 +76,10 @@ class PostingFields(SQLModel):
     valid_until: date | None = None
 
 
+# The fields an employer edits, in form order.
+POSTING_FIELDS = tuple(PostingFields.model_fields)
+
+
 class PostingVersion(PostingFields, table=True):
     __tablename__ = "posting_version"
     __table_args__ = (

@@ -7,8 +7,8 @@ from datetime import date
 
 import sqlalchemy as sa
 from sqlmodel import col, select
-from sqlmodel.sql.expression import Select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import Select
 
 from app.auth.models import Organization, Verification
 from app.fair.models import Posting, PostingVersion, VersionStatus
