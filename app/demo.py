@@ -171,6 +171,7 @@ async def load_demo(settings: Settings) -> None:
                     if await repository.membership_of(session, user.id) is None:
                         session.add(OrgMember(org_id=org.id, user_id=user.id, is_admin=index == 0))
             await session.commit()
+            await _load_postings(session)
     finally:
         await db.dispose()
     print(

@@ -93,4 +93,14 @@ def test_demo_loads_every_role_and_is_idempotent(tmp_path: Path) -> None:
     assert roles(tmp_path) == loaded
     with sqlite3.connect(tmp_path / "cli.db") as db:
         orgs = db.execute("SELECT count(*) FROM organization").fetchone()[0]
+        statuses = dict(
+            db.execute("SELECT status, count(*) FROM posting_version GROUP BY status").fetchall()
+        )
+        queued = db.execute(
+            "SELECT kind, count(*) FROM review_item WHERE status = 'open' GROUP BY kind"
+        ).fetchall()
     assert orgs >= 3
+    # Demo postings went through screening and review: some live, one returned, some waiting.
+    assert statuses["live"] >= 4
+    assert statuses["returned"] == 1
+    assert dict(queued) == {"posting": 1, "organization": 1}
