@@ -416,3 +416,26 @@ async def test_audit_log_records_every_change_and_cannot_be_rewritten(world: Wor
     async with world.db.sessions() as session:
         with pytest.raises(sa.exc.DBAPIError):
             await session.exec(sa.delete(AuditEvent))
+
+
+async def test_a_live_posting_past_its_date_is_no_longer_shown(world: World) -> None:
+    from datetime import timedelta
+
+    from app.fair.models import PostingVersion
+
+    posting_id = await draft_and_submit(world, CLEAN)
+    await decide_next(world, "approve")
+    assert posting_id in await visible(world)
+    async with world.db.sessions() as session:
+        version = (
+            await session.exec(
+                select(PostingVersion).where(PostingVersion.posting_id == posting_id)
+            )
+        ).one()
+        version.valid_until = TODAY - timedelta(days=1)
+        session.add(version)
+        await session.commit()
+    assert posting_id not in await visible(world)
+    async with world.db.sessions() as session:
+        with pytest.raises(NotFound):
+            await postings.public_posting(session, posting_id=posting_id)
