@@ -24,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from app.moderation.screen_cli import posting_from_record  # noqa: E402
 from app.moderation.screening import DuplicateIndex, Finding, PostingText, posting_text, screen  # noqa: E402
 
 LABELS = (
@@ -48,36 +49,6 @@ def data_dir() -> Path:
     raise SystemExit("screening_eval: no moderation data (set JOBFAIR_MODERATION_DATA)")
 
 
-def posting_from(record: dict[str, object]) -> PostingText:
-    def text(key: str) -> str:
-        value = record.get(key)
-        return value if isinstance(value, str) else ""
-
-    def number(key: str) -> int | None:
-        value = record.get(key)
-        return value if isinstance(value, int) else None
-
-    uscc = record.get("org_uscc")
-    return PostingText(
-        title=text("title"),
-        description=text("description"),
-        requirements=text("requirements"),
-        benefits=text("benefits"),
-        category=text("category"),
-        city=text("city"),
-        district=text("district"),
-        salary_min=number("salary_min"),
-        salary_max=number("salary_max"),
-        salary_period=text("salary_period") or "month",
-        headcount=number("headcount"),
-        education=text("education"),
-        experience=text("experience"),
-        org_name=text("org"),
-        org_uscc=uscc if isinstance(uscc, str) else None,
-        lang=text("lang") or "auto",
-    )
-
-
 def flagged(findings: list[Finding]) -> set[str]:
     return {f.category for f in findings if f.severity in ("block", "review")}
 
@@ -90,7 +61,7 @@ def evaluate_dev(path: Path, verbose: bool) -> tuple[float, float, float]:
     fn: Counter[str] = Counter()
     clean = clean_fp = 0
     for record in records:
-        posting = posting_from(record)
+        posting = posting_from_record(record)
         org = record.get("org") or None
         findings = screen(posting, duplicates=index, posting_id=record["id"], org_key=org)
         index.add(record["id"], org, posting_text(posting))

@@ -120,7 +120,13 @@ def parse(text: str, *, name: str, lang: str) -> Iterator[Item]:
         yield _item(record, number, lang)
 
 
-def _item(record: dict[str, Any], number: int, lang: str) -> Item:
+def posting_from_record(
+    record: dict[str, Any], *, number: int = 0, lang: str = "auto"
+) -> PostingText:
+    """A posting from one JSON-lines record in the corpus format (unknown keys ignored).
+
+    Raises InputError naming the line when a known field has the wrong type.
+    """
     values: dict[str, Any] = {}
     for key in _TEXT_KEYS:
         value = record.get(key)
@@ -139,13 +145,19 @@ def _item(record: dict[str, Any], number: int, lang: str) -> Item:
         if value is not None and not isinstance(value, str):
             raise InputError(f"line {number}: {key} must be a string")
     posting_lang = lang if lang != "auto" else record.get("lang") or "auto"
-    posting = PostingText(
+    return PostingText(
         **values,
         salary_period=period,
         org_name=org or "",
         org_uscc=uscc,
         lang=posting_lang if posting_lang in ("auto", "zh", "en") else "auto",
     )
+
+
+def _item(record: dict[str, Any], number: int, lang: str) -> Item:
+    posting = posting_from_record(record, number=number, lang=lang)
+    org = posting.org_name or None
+    uscc = posting.org_uscc
     ident = record.get("id")
     return Item(
         id=str(ident) if ident is not None else f"line-{number}",

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from app.moderation.screening import DuplicateIndex, PostingText, posting_text, screen
+from app.moderation.screen_cli import posting_from_record
+from app.moderation.screening import DuplicateIndex, posting_text, screen
 
 ROOT = Path(__file__).resolve().parents[2]
 LABELS = (
@@ -31,26 +32,6 @@ def corpus() -> Path | None:
     return None
 
 
-def to_posting(r: dict[str, object]) -> PostingText:
-    def s(key: str) -> str:
-        value = r.get(key)
-        return value if isinstance(value, str) else ""
-
-    def n(key: str) -> int | None:
-        value = r.get(key)
-        return value if isinstance(value, int) else None
-
-    uscc = r.get("org_uscc")
-    return PostingText(
-        title=s("title"), description=s("description"), requirements=s("requirements"),
-        benefits=s("benefits"), category=s("category"), city=s("city"), district=s("district"),
-        salary_min=n("salary_min"), salary_max=n("salary_max"),
-        salary_period=s("salary_period") or "month", headcount=n("headcount"),
-        education=s("education"), experience=s("experience"), org_name=s("org"),
-        org_uscc=uscc if isinstance(uscc, str) else None, lang=s("lang") or "auto",
-    )  # fmt: skip
-
-
 def test_dev_corpus_precision_recall_and_clean_false_positives() -> None:
     path = corpus()
     if path is None:
@@ -62,7 +43,7 @@ def test_dev_corpus_precision_recall_and_clean_false_positives() -> None:
     clean = clean_fp = 0
     for line in path.read_text("utf-8").splitlines():
         r = json.loads(line)
-        p = to_posting(r)
+        p = posting_from_record(r)
         org = r.get("org") or None
         got = {
             f.category
