@@ -330,6 +330,12 @@ class PostingDetail:
     org: Organization
     versions: Sequence[PostingVersion]
 
+    @property
+    def expired(self) -> bool:
+        """Past its closing date: no longer shown to seekers, whatever its status."""
+        until = self.latest.valid_until
+        return until is not None and until < utcnow().date()
+
 
 async def own_detail(
     session: AsyncSession, *, identity: Identity | None, posting_id: int

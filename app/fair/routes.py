@@ -113,8 +113,6 @@ async def posting_detail(request: Request) -> Response:
             for name in ("title", "description", "requirements", "benefits")
         },
         "blocked": any(f.severity == "block" for f in findings),
-        "expired": detail.latest.valid_until is not None
-        and detail.latest.valid_until < utcnow().date(),
         "reject_reasons": moderation.REJECT_REASONS,
         "VersionStatus": VersionStatus,
     }
