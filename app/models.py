@@ -3,12 +3,39 @@
 from sqlmodel import SQLModel
 
 from app.auth.models import Organization, OrgInvite, OrgMember, User
-from app.fair.models import Posting, PostingVersion
+from app.fair.models import (
+    Application,
+    ApplicationEvent,
+    Bookmark,
+    Booth,
+    BoothPosting,
+    BoothStaff,
+    Conversation,
+    Fair,
+    FairRegistration,
+    Posting,
+    PostingVersion,
+    QueueTicket,
+    ResumeShare,
+    SeekerProfile,
+)
 from app.moderation.models import AuditEvent, PostingReport, ReviewItem
 
 metadata = SQLModel.metadata
 
 __all__ = [
+    "Application",
+    "ApplicationEvent",
+    "Bookmark",
+    "Booth",
+    "BoothPosting",
+    "BoothStaff",
+    "Conversation",
+    "Fair",
+    "FairRegistration",
+    "QueueTicket",
+    "ResumeShare",
+    "SeekerProfile",
     "AuditEvent",
     "OrgInvite",
     "OrgMember",

@@ -112,3 +112,310 @@ class PostingVersion(PostingFields, table=True):
     decision_reasons: str = Field(default="[]")  # JSON list of reason codes
     decision_note: str = Field(default="", max_length=2000)
     appealed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+# -- Fairs ---------------------------------------------------------------------------
+
+
+class FairStatus(StrEnum):
+    """What the organizer sets; whether a published fair is upcoming, live or ended
+    follows the clock (see :func:`app.fair.fairs.phase_of`)."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+class Audience(StrEnum):
+    GENERAL = "general"
+    GRADUATES = "graduates"
+    MIGRANT_WORKERS = "migrant_workers"
+    VETERANS = "veterans"
+    DISABLED = "disabled"
+    EXPERIENCED = "experienced"
+
+
+class Fair(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    organizer_id: int = Field(foreign_key="user.id", index=True, ondelete="RESTRICT")
+    title: str = Field(max_length=120)
+    description: str = Field(default="", max_length=5000)
+    banner: str = Field(default="", max_length=80)  # upload key, see app/uploads.py
+    starts_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    ends_at: datetime = Field(sa_type=UTCDateTime)
+    timezone: str = Field(default="Asia/Shanghai", max_length=40)
+    # Daily opening hours in the fair's zone, "HH:MM"; both empty means around the clock.
+    daily_open: str = Field(default="09:00", max_length=5)
+    daily_close: str = Field(default="17:00", max_length=5)
+    district: str = Field(default="", max_length=60)
+    industry: str = Field(default="", max_length=60)
+    audience: str = Field(default=Audience.GENERAL, max_length=20)
+    seeker_capacity: int | None = None
+    booth_cap: int | None = None
+    # Counted in the same statement that checks the capacity, so concurrent
+    # registrations can never exceed it.
+    registered_count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    status: str = Field(default=FairStatus.DRAFT, max_length=12, index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class BoothStatus(StrEnum):
+    INVITED = "invited"  # the organizer asked; the organization has not answered
+    APPLIED = "applied"  # the organization asked; the organizer has not answered
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+class Booth(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("fair_id", "org_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    fair_id: int = Field(foreign_key="fair.id", index=True, ondelete="CASCADE")
+    org_id: int = Field(foreign_key="organization.id", index=True, ondelete="CASCADE")
+    status: str = Field(default=BoothStatus.APPLIED, max_length=12)
+    free: bool = Field(default=False)  # free participation for small firms
+    intro: str = Field(default="", max_length=3000)
+    logo: str = Field(default="", max_length=80)
+    video_url: str = Field(default="", max_length=300)
+    # Office hours within the fair's daily hours, "HH:MM"; empty means the fair's hours.
+    hours_open: str = Field(default="", max_length=5)
+    hours_close: str = Field(default="", max_length=5)
+    queue_open: bool = Field(default=True)
+    # Promised to seekers who cannot be seen today ("we will contact you by ...").
+    follow_up_by: date | None = None
+    # Ticket numbers: taken by an atomic increment, so concurrent joins get distinct,
+    # gap-free numbers.
+    queue_seq: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # Bumped on every change of the waiting line; clients spot a missed update by a gap.
+    queue_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class BoothStaff(SQLModel, table=True):
+    __tablename__ = "booth_staff"
+    __table_args__ = (sa.UniqueConstraint("booth_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    booth_id: int = Field(foreign_key="booth.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    on_duty: bool = Field(default=False)
+    changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class BoothPosting(SQLModel, table=True):
+    __tablename__ = "booth_posting"
+    __table_args__ = (sa.UniqueConstraint("booth_id", "posting_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    booth_id: int = Field(foreign_key="booth.id", index=True, ondelete="CASCADE")
+    posting_id: int = Field(foreign_key="posting.id", index=True, ondelete="CASCADE")
+
+
+# -- Job seekers ---------------------------------------------------------------------
+
+
+class SeekerProfile(SQLModel, table=True):
+    __tablename__ = "seeker_profile"
+
+    user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
+    full_name: str = Field(default="", max_length=60)
+    phone: str = Field(default="", max_length=20)
+    contact_email: str = Field(default="", max_length=254)
+    origin_province: str = Field(default="", max_length=20, index=True)
+    origin_city: str = Field(default="", max_length=40)
+    current_city: str = Field(default="", max_length=40)
+    education: str = Field(default="", max_length=20)
+    experience_years: int | None = None
+    desired_categories: str = Field(default="", max_length=200)  # comma separated
+    desired_salary: int | None = None  # per month, yuan
+    summary: str = Field(default="", max_length=2000)
+    resume_key: str = Field(default="", max_length=80)
+    resume_name: str = Field(default="", max_length=120)
+    resume_size: int = Field(default=0)
+    resume_uploaded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class FairRegistration(SQLModel, table=True):
+    __tablename__ = "fair_registration"
+    __table_args__ = (sa.UniqueConstraint("fair_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    fair_id: int = Field(foreign_key="fair.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ShareVia(StrEnum):
+    APPLICATION = "application"
+    QUEUE = "queue"
+    EXPLICIT = "explicit"
+
+
+class ResumeShare(SQLModel, table=True):
+    """The seeker's consent: staff of ``org_id`` may see the résumé and contact details."""
+
+    __tablename__ = "resume_share"
+    __table_args__ = (sa.UniqueConstraint("seeker_id", "org_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    seeker_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    org_id: int = Field(foreign_key="organization.id", index=True, ondelete="CASCADE")
+    via: str = Field(default=ShareVia.EXPLICIT, max_length=12)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class ApplicationStatus(StrEnum):
+    APPLIED = "applied"
+    IN_CONVERSATION = "in_conversation"
+    INTERVIEW = "interview"
+    OFFER = "offer"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+class Application(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("posting_id", "seeker_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    posting_id: int = Field(foreign_key="posting.id", index=True, ondelete="CASCADE")
+    # The live version the seeker read when applying.
+    version_id: int = Field(foreign_key="posting_version.id", ondelete="RESTRICT")
+    seeker_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    org_id: int = Field(foreign_key="organization.id", index=True, ondelete="CASCADE")
+    fair_id: int | None = Field(default=None, foreign_key="fair.id", ondelete="SET NULL")
+    status: str = Field(default=ApplicationStatus.APPLIED, max_length=16, index=True)
+    note: str = Field(default="", max_length=1000)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # The employer's first status change: what response rate and time are computed from.
+    responded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Without an employer decision by this date the seeker sees "closed without decision".
+    decision_due: date
+
+
+class ApplicationEvent(SQLModel, table=True):
+    """The application's history, shown to both sides."""
+
+    __tablename__ = "application_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="application.id", index=True, ondelete="CASCADE")
+    status: str = Field(max_length=16)
+    actor_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    note: str = Field(default="", max_length=1000)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class BookmarkKind(StrEnum):
+    BOOTH = "booth"
+    POSTING = "posting"
+
+
+class Bookmark(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("user_id", "kind", "target_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=8)
+    target_id: int
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+# -- Booth queues and conversations --------------------------------------------------------
+
+
+class TicketStatus(StrEnum):
+    WAITING = "waiting"
+    INVITED = "invited"  # called; 60 seconds to accept
+    SERVED = "served"  # accepted: a conversation was opened
+    LEFT = "left"  # the seeker left the line
+    MISSED = "missed"  # the invitation ran out
+    LAPSED = "lapsed"  # away longer than the grace period when called
+    FOLLOW_UP = "follow_up"  # could not be seen today; the employer will contact them
+
+
+# A seeker holds a place in the line while the ticket is in one of these.
+ACTIVE_TICKET = (TicketStatus.WAITING, TicketStatus.INVITED)
+
+
+class QueueTicket(SQLModel, table=True):
+    __tablename__ = "queue_ticket"
+    __table_args__ = (
+        sa.UniqueConstraint("booth_id", "seq"),
+        # One place per person per booth, enforced by the database under concurrency.
+        sa.Index(
+            "uq_queue_ticket_active",
+            "booth_id",
+            "seeker_id",
+            unique=True,
+            sqlite_where=sa.text("status IN ('waiting', 'invited')"),
+            postgresql_where=sa.text("status IN ('waiting', 'invited')"),
+        ),
+        sa.Index("ix_queue_ticket_line", "booth_id", "status", "seq"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    booth_id: int = Field(foreign_key="booth.id", ondelete="CASCADE")
+    seeker_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    seq: int
+    status: str = Field(default=TicketStatus.WAITING, max_length=12)
+    joined_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    invited_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    invited_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    conversation_id: int | None = Field(
+        default=None, foreign_key="conversation.id", ondelete="SET NULL"
+    )
+    follow_up_by: date | None = None
+
+
+class ConversationOrigin(StrEnum):
+    QUEUE = "queue"
+    APPLICATION = "application"
+    INVITATION = "invitation"  # staff invited an applicant
+
+
+class ConversationStatus(StrEnum):
+    OPEN = "open"
+    ENDED = "ended"
+
+
+class Outcome(StrEnum):
+    NEXT_STEP = "next_step"
+    NO_MATCH = "no_match"
+    FOLLOW_UP = "follow_up"
+
+
+class Conversation(SQLModel, table=True):
+    """One seeker and one organization's staff, one to one.
+
+    Opened from a queue call, an application or a staff invitation. The chat issue adds
+    messages numbered by ``last_seq``; the interview issue starts video calls from it.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organization.id", index=True, ondelete="CASCADE")
+    seeker_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    # The staff member handling it now; a handover changes it.
+    staff_id: int | None = Field(
+        default=None, foreign_key="user.id", index=True, ondelete="SET NULL"
+    )
+    booth_id: int | None = Field(
+        default=None, foreign_key="booth.id", index=True, ondelete="SET NULL"
+    )
+    application_id: int | None = Field(
+        default=None, foreign_key="application.id", ondelete="SET NULL"
+    )
+    origin: str = Field(default=ConversationOrigin.QUEUE, max_length=12)
+    status: str = Field(default=ConversationStatus.OPEN, max_length=8, index=True)
+    outcome: str = Field(default="", max_length=12)
+    outcome_note: str = Field(default="", max_length=1000)
+    follow_up_by: date | None = None
+    last_seq: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    started_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
