@@ -11,6 +11,7 @@ from app.db import Database
 from app.gateway.channels import Channels
 from app.gateway.dispatch import Dispatcher
 from app.gateway.hub import Hub
+from app.gateway.lifecycle import Lifecycle
 from app.settings import Settings
 
 
@@ -22,6 +23,7 @@ class AppContext:
     hub: Hub
     dispatcher: Dispatcher
     channels: Channels
+    lifecycle: Lifecycle
     connections: int = 0
 
 

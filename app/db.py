@@ -8,7 +8,7 @@ work commits and only then publishes those events.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -57,6 +57,12 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def dialect_of(session: AsyncSession) -> str:
+    """"sqlite" or "postgresql": the few queries that differ per database ask this."""
+    bind = session.get_bind()
+    return bind.dialect.name
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -99,6 +105,15 @@ class Database:
         await self.engine.dispose()
 
 
+# Session info key: plain callables run once the transaction has committed (removing a
+# replaced file, say), never if it rolls back.
+AFTER_COMMIT = "jobfair.after_commit"
+
+
+def after_commit(session: AsyncSession, action: Callable[[], None]) -> None:
+    session.info.setdefault(AFTER_COMMIT, []).append(action)
+
+
 class UnitOfWork:
     """A session whose commit publishes the events the services emitted, after the commit."""
 
@@ -108,7 +123,13 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         events = pending_events(self.session)
+        after: list[Callable[[], None]] = self.session.info.pop(AFTER_COMMIT, [])
         await self.session.commit()
+        for action in after:
+            try:
+                action()
+            except Exception:
+                log.exception("an after-commit action failed")
         for channel, payload in events:
             try:
                 await self.broker.publish(channel, payload)
@@ -129,3 +150,4 @@ async def unit_of_work(db: Database, broker: Broker) -> AsyncIterator[UnitOfWork
             yield UnitOfWork(session, broker)
         finally:
             pending_events(session)
+            session.info.pop(AFTER_COMMIT, None)

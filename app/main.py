@@ -13,7 +13,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
-from app import health
+from app import health, media
 from app.auth import routes as auth_routes
 from app.auth.csrf import CsrfMiddleware
 from app.auth.session import SessionMiddleware
@@ -21,12 +21,16 @@ from app.broker import create_broker
 from app.context import AppContext
 from app.db import Database
 from app.errors import AppError
+from app.fair import pages as fair_pages
 from app.fair import routes as fair_routes
+from app.fair.frames import register_fair_gateway
+from app.fair.live import FairLive
 from app.gateway.channels import core_channels
 from app.gateway.dispatch import Dispatcher
 from app.gateway.endpoint import ServerSendMiddleware, websocket_endpoint
 from app.gateway.handlers import register_core_frames
 from app.gateway.hub import Hub
+from app.gateway.lifecycle import Lifecycle
 from app.gateway.protocol import CloseCode
 from app.i18n import LocaleMiddleware
 from app.moderation import routes as moderation_routes
@@ -44,6 +48,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     dispatcher = Dispatcher()
     register_core_frames(dispatcher)
     channels = core_channels()
+    lifecycle = Lifecycle()
+    register_fair_gateway(dispatcher, channels, lifecycle)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[dict[str, Any]]:
@@ -61,10 +67,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
             hub=hub,
             dispatcher=dispatcher,
             channels=channels,
+            lifecycle=lifecycle,
         )
+        live = FairLive(ctx)
+        live.start()
         try:
             yield {"app": ctx}
         finally:
+            await live.stop()
             hub.close_all(CloseCode.GOING_AWAY, "server restarting")
             await hub.stop()
             await broker.close()
@@ -74,6 +84,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *health.routes,
         *auth_routes.routes,
         *fair_routes.routes,
+        *fair_pages.routes,
+        *media.routes,
         *moderation_routes.routes,
         WebSocketRoute("/ws", websocket_endpoint, name="ws"),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),

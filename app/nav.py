@@ -18,7 +18,13 @@ class NavItem:
 _ALL = frozenset(Role)
 NAV = (
     NavItem("home", "Home", "/", frozenset({None, *_ALL})),
+    NavItem("fairs", "Job fairs", "/fairs", frozenset({None, *_ALL})),
     NavItem("jobs", "Jobs", "/jobs", frozenset({None, Role.SEEKER})),
+    NavItem("me", "My job search", "/me", frozenset({Role.SEEKER})),
+    NavItem("profile", "Profile", "/profile", frozenset({Role.SEEKER})),
+    NavItem("booths", "Booths", "/booths", frozenset({Role.EMPLOYER})),
+    NavItem("conversations", "Conversations", "/conversations", frozenset({Role.SEEKER, Role.EMPLOYER})),
+    NavItem("organize", "Organize fairs", "/organize", frozenset({Role.ORGANIZER, Role.ADMIN})),
     NavItem("postings", "Postings", "/postings", frozenset({Role.EMPLOYER})),
     NavItem("org", "My organization", "/org", frozenset({Role.EMPLOYER})),
     NavItem("moderation", "Review queue", "/moderation", frozenset({Role.MODERATOR, Role.ADMIN})),

@@ -21,7 +21,7 @@ from app.auth.service import org_channel
 from app.db import utcnow
 from app.errors import Conflict, Invalid, NotFound
 from app.events import emit
-from app.fair import repository
+from app.fair import repository, search
 from app.fair.models import (
     EDITABLE,
     EMPLOYMENT_TYPES_LABELS,
@@ -247,6 +247,7 @@ async def withdraw(session: AsyncSession, *, identity: Identity | None, posting_
             version.status = VersionStatus.WITHDRAWN
             session.add(version)
     session.add(posting)
+    await search.index_posting(session, posting_id)
     audit.record(
         session,
         "posting.withdrawn",

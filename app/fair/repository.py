@@ -75,7 +75,7 @@ async def org_postings(
     return result.all()
 
 
-def _visible(today: date) -> list[sa.ColumnElement[bool]]:
+def visible_conditions(today: date) -> list[sa.ColumnElement[bool]]:
     """What makes a posting visible to job seekers."""
     return [
         col(PostingVersion.status) == VersionStatus.LIVE,
@@ -86,19 +86,19 @@ def _visible(today: date) -> list[sa.ColumnElement[bool]]:
     ]
 
 
-def _visible_query(today: date) -> Select[Posting, PostingVersion, Organization]:
+def visible_query(today: date) -> Select[Posting, PostingVersion, Organization]:
     return (
         select(Posting, PostingVersion, Organization)
         .join(PostingVersion, col(PostingVersion.posting_id) == col(Posting.id))
         .join(Organization, col(Organization.id) == col(Posting.org_id))
-        .where(*_visible(today))
+        .where(*visible_conditions(today))
     )
 
 
 async def visible_posting(
     session: AsyncSession, posting_id: int, today: date
 ) -> tuple[Posting, PostingVersion, Organization] | None:
-    result = await session.exec(_visible_query(today).where(col(Posting.id) == posting_id))
+    result = await session.exec(visible_query(today).where(col(Posting.id) == posting_id))
     row = result.first()
     return None if row is None else (row[0], row[1], row[2])
 
@@ -107,7 +107,7 @@ async def visible_postings(
     session: AsyncSession, *, today: date, offset: int, limit: int
 ) -> Sequence[tuple[Posting, PostingVersion, Organization]]:
     result = await session.exec(
-        _visible_query(today)
+        visible_query(today)
         .order_by(col(PostingVersion.decided_at).desc())
         .offset(offset)
         .limit(limit)

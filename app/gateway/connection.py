@@ -20,6 +20,8 @@ class Connection:
         self.identity = identity
         self.wire = wire
         self.channels: set[str] = set()
+        # Per-socket state kept by domains (e.g. where the visitor is in a fair).
+        self.state: dict[str, Any] = {}
         # Fixed at connect: a changed password or a log-out closes the socket instead.
         self.auth_epoch = identity.user.auth_epoch
 

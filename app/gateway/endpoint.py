@@ -89,12 +89,14 @@ async def _serve(websocket: WebSocket, app: AppContext, identity: Identity) -> N
                 "max_frame_bytes": settings.ws_max_frame_bytes,
             }
         )
+        await app.lifecycle.run(app.lifecycle.on_connect, conn, app)
         await _receive_loop(websocket, app, conn)
     finally:
         app.hub.leave(control, watch)
         for channel in conn.channels:
             app.hub.leave(channel, conn)
         conn.channels.clear()
+        await app.lifecycle.run(app.lifecycle.on_close, conn, app)
 
 
 async def _receive_loop(websocket: WebSocket, app: AppContext, conn: Connection) -> None:

@@ -16,6 +16,7 @@ class TooManyChannels(AppError):
 
 async def ping(ctx: FrameContext, frame: Ping) -> None:
     ctx.reply("pong")
+    await ctx.app.lifecycle.run(ctx.app.lifecycle.on_ping, ctx.conn, ctx.app)
 
 
 async def subscribe(ctx: FrameContext, frame: Subscribe) -> None:

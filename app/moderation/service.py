@@ -19,6 +19,7 @@ from app.db import utcnow
 from app.errors import Conflict, Invalid, NotFound
 from app.events import emit
 from app.fair import repository as postings_repo
+from app.fair import search
 from app.fair.models import POSTING_FIELDS, Posting, PostingVersion, VersionStatus
 from app.fair.postings import public_posting
 from app.i18n import N_
@@ -292,6 +293,7 @@ async def _decide_posting(
             )
             .values(resolved_at=now)
         )
+    await search.index_posting(session, version.posting_id)
     audit.record(
         session,
         f"posting.{decision}",
@@ -363,6 +365,7 @@ async def report_posting(
     if open_reports >= HIDE_AFTER_REPORTS:
         shown.posting.hidden_at = utcnow()
         session.add(shown.posting)
+        await search.index_posting(session, posting_id)
     audit.record(
         session,
         "posting.reported",

@@ -1,0 +1,121 @@
+"""Live counts of job seekers in a fair and at each of its booths.
+
+Each seeker's socket says where it is (lobby or a booth) and keeps one member in the
+fair's expiring set in the broker, refreshed on every heartbeat and removed on close; a
+crashed node's members simply expire. Every node reads the set at most once a second per
+fair that has local watchers and pushes the counts to its own sockets only: no broadcast
+per visitor movement, and no node-to-node traffic for presence at all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import orjson
+
+from app.broker import Broker
+from app.events import encode_event
+from app.gateway.connection import Connection
+from app.gateway.hub import Hub
+
+log = logging.getLogger(__name__)
+
+TTL_S = 60.0  # a member lives this long after its socket's last heartbeat
+PUSH_EVERY_S = 1.0
+RESEND_EVERY_S = 15.0  # unchanged counts are pushed again now and then for late joiners
+NODE = secrets.token_hex(4)  # tells members of different nodes' sockets apart
+_STATE = "fair.presence"
+
+
+def presence_key(fair_id: int) -> str:
+    return f"presence:{fair_id}"
+
+
+def _member(conn: Connection, booth_id: int | None) -> str:
+    return f"{conn.identity.id}:{booth_id or 0}:{NODE}.{conn.id}"
+
+
+@dataclass(slots=True)
+class Counts:
+    fair: int = 0
+    booths: dict[int, int] = field(default_factory=dict)
+
+    def data(self) -> dict[str, object]:
+        return {"fair": self.fair, "booths": {str(k): v for k, v in self.booths.items()}}
+
+
+def count(members: set[str]) -> Counts:
+    """Distinct people per fair and per booth; a person with two tabs counts once."""
+    people: set[str] = set()
+    at_booth: dict[int, set[str]] = defaultdict(set)
+    for member in members:
+        user, _, rest = member.partition(":")
+        booth, _, _ = rest.partition(":")
+        people.add(user)
+        if booth.isdigit() and booth != "0":
+            at_booth[int(booth)].add(user)
+    return Counts(fair=len(people), booths={b: len(u) for b, u in at_booth.items()})
+
+
+async def counts_of(broker: Broker, fair_id: int) -> Counts:
+    return count(await broker.members(presence_key(fair_id)))
+
+
+async def enter(broker: Broker, conn: Connection, fair_id: int, booth_id: int | None) -> None:
+    """The socket's visitor is now in the fair's lobby (booth None) or at a booth."""
+    await leave(broker, conn)
+    member = _member(conn, booth_id)
+    await broker.touch_member(presence_key(fair_id), member, ttl=TTL_S)
+    conn.state[_STATE] = (fair_id, member)
+
+
+async def refresh(broker: Broker, conn: Connection) -> None:
+    where = conn.state.get(_STATE)
+    if where is not None:
+        await broker.touch_member(presence_key(where[0]), where[1], ttl=TTL_S)
+
+
+async def leave(broker: Broker, conn: Connection) -> None:
+    where = conn.state.pop(_STATE, None)
+    if where is not None:
+        await broker.remove_member(presence_key(where[0]), where[1])
+
+
+class PresencePusher:
+    """Per node: push counts to the local watchers of ``fair:<id>`` channels."""
+
+    def __init__(self, hub: Hub, broker: Broker) -> None:
+        self.hub = hub
+        self.broker = broker
+        self._last: dict[int, tuple[bytes, float]] = {}
+
+    async def push_once(self, now: float) -> None:
+        watched = [
+            int(channel[5:])
+            for channel, subscribers in self.hub.channels.items()
+            if subscribers and channel.startswith("fair:") and channel[5:].isdigit()
+        ]
+        for fair_id in watched:
+            counts = await counts_of(self.broker, fair_id)
+            body = orjson.dumps(counts.data())
+            last = self._last.get(fair_id)
+            if last is not None and last[0] == body and now - last[1] < RESEND_EVERY_S:
+                continue
+            self._last[fair_id] = (body, now)
+            channel = f"fair:{fair_id}"
+            self.hub.on_message(channel, encode_event(channel, "presence", counts.data()))
+        for fair_id in set(self._last) - set(watched):
+            del self._last[fair_id]
+
+    async def run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(PUSH_EVERY_S)
+            try:
+                await self.push_once(loop.time())
+            except Exception:
+                log.exception("pushing presence counts failed")
