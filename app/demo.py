@@ -5,6 +5,7 @@ Idempotent: running it again leaves existing accounts as they are.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from sqlmodel import select
@@ -15,6 +16,7 @@ from app.auth.identity import Identity, load_identity
 from app.auth.models import Organization, OrgMember, Role, User, Verification
 from app.auth.passwords import hash_password
 from app.db import Database
+from app.demo_fair import load_demo_fair
 from app.demo_postings import load_demo_postings
 from app.fair.models import Posting
 from app.moderation import queue
@@ -89,15 +91,7 @@ async def _load_postings(session: AsyncSession) -> None:
         return
     print("  job postings (screened and reviewed)", flush=True)
 
-    async def identity(email: str) -> Identity:
-        user = await repository.user_by_email(session, email)
-        assert user is not None
-        found = await load_identity(
-            session, {"uid": user.id, "epoch": user.auth_epoch, "sid": "demo"}
-        )
-        assert found is not None
-        return found
-
+    identity = _identity_loader(session)
     employers = [await identity(org.staff[0].email) for org in ORGS]
     moderator = await identity(ADMINS[2].email)
     live, queued, returned = await load_demo_postings(
@@ -113,6 +107,19 @@ async def _load_postings(session: AsyncSession) -> None:
     print(
         f"  {live} live, {queued} waiting for review, {returned} returned by screening", flush=True
     )
+
+
+def _identity_loader(session: AsyncSession) -> Callable[[str], Awaitable[Identity]]:
+    async def identity(email: str) -> Identity:
+        user = await repository.user_by_email(session, email)
+        assert user is not None
+        found = await load_identity(
+            session, {"uid": user.id, "epoch": user.auth_epoch, "sid": "demo"}
+        )
+        assert found is not None
+        return found
+
+    return identity
 
 
 def _valid_uscc(seed: str) -> str:
@@ -172,6 +179,14 @@ async def load_demo(settings: Settings) -> None:
                         session.add(OrgMember(org_id=org.id, user_id=user.id, is_admin=index == 0))
             await session.commit()
             await _load_postings(session)
+            await load_demo_fair(
+                session,
+                identity_of=_identity_loader(session),
+                organizer_email=ADMINS[1].email,
+                moderator_email=ADMINS[2].email,
+                seeker_email=SEEKERS[0].email,
+                password_hash=password_hash,
+            )
     finally:
         await db.dispose()
     print(

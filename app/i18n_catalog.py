@@ -30,6 +30,8 @@ ERROR_CLASSES = [
     "CsrfFailed",
     "BodyTooLarge",
     "TooManyChannels",
+    "QueueError",
+    "LeaseLost",
 ]
 KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "NavItem": (2,), **dict.fromkeys(ERROR_CLASSES)}
 TARGET_LOCALES = ("zh_CN",)

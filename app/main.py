@@ -21,6 +21,7 @@ from app.broker import create_broker
 from app.context import AppContext
 from app.db import Database
 from app.errors import AppError
+from app.fair import console_pages
 from app.fair import pages as fair_pages
 from app.fair import routes as fair_routes
 from app.fair.frames import register_fair_gateway
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *auth_routes.routes,
         *fair_routes.routes,
         *fair_pages.routes,
+        *console_pages.routes,
         *media.routes,
         *moderation_routes.routes,
         WebSocketRoute("/ws", websocket_endpoint, name="ws"),

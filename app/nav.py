@@ -21,7 +21,7 @@ NAV = (
     NavItem("fairs", "Job fairs", "/fairs", frozenset({None, *_ALL})),
     NavItem("jobs", "Jobs", "/jobs", frozenset({None, Role.SEEKER})),
     NavItem("me", "My job search", "/me", frozenset({Role.SEEKER})),
-    NavItem("profile", "Profile", "/profile", frozenset({Role.SEEKER})),
+    NavItem("profile", "My profile", "/profile", frozenset({Role.SEEKER})),
     NavItem("booths", "Booths", "/booths", frozenset({Role.EMPLOYER})),
     NavItem("conversations", "Conversations", "/conversations", frozenset({Role.SEEKER, Role.EMPLOYER})),
     NavItem("organize", "Organize fairs", "/organize", frozenset({Role.ORGANIZER, Role.ADMIN})),

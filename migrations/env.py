@@ -9,15 +9,10 @@ from sqlalchemy.engine import Connection
 
 import app.models
 from app.db import create_engine
-from app.fair.search import is_search_table
+from app.fair.search import include_in_autogenerate
 
 config = context.config
 target_metadata = app.models.metadata
-
-
-def include_name(name: str | None, type_: str, _parent_names: object) -> bool:
-    """Leave the hand-made search tables (and FTS5's shadow tables) out of autogenerate."""
-    return not (type_ == "table" and is_search_table(name))
 
 
 def _configure(connection: Connection) -> None:
@@ -27,7 +22,7 @@ def _configure(connection: Connection) -> None:
         # SQLite cannot ALTER most things; batch mode rebuilds the table instead.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
-        include_name=include_name,
+        include_name=include_in_autogenerate,
     )
     with context.begin_transaction():
         context.run_migrations()

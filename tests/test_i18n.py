@@ -46,3 +46,25 @@ def test_translation_follows_the_locale() -> None:
     assert i18n.gettext("Log in") != "Log in"
     assert "3" in i18n.ngettext("%(num)d user", "%(num)d users", 3)
     i18n.set_locale("en")
+
+
+def test_every_error_class_is_extracted() -> None:
+    """A new AppError subclass whose messages the catalog does not pick up would show
+    English to Chinese users without any test noticing."""
+    import importlib
+    import pkgutil
+
+    import app
+    from app.errors import AppError
+    from app.i18n_catalog import ERROR_CLASSES
+
+    for module in pkgutil.walk_packages(app.__path__, "app."):
+        if module.name not in ("app.cli", "app.__main__"):
+            importlib.import_module(module.name)
+    found: set[str] = set()
+    todo = [AppError]
+    while todo:
+        cls = todo.pop()
+        found.add(cls.__name__)
+        todo.extend(cls.__subclasses__())
+    assert found <= set(ERROR_CLASSES), found - set(ERROR_CLASSES)

@@ -9,12 +9,15 @@ from alembic.migration import MigrationContext
 from sqlalchemy.engine import Connection
 
 import app.models
+from app.fair.search import include_in_autogenerate
 from app.db import Database
 from app.migrate import downgrade, upgrade
 
 
 def _diff(connection: Connection) -> list[object]:
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    context = MigrationContext.configure(
+        connection, opts={"compare_type": True, "include_name": include_in_autogenerate}
+    )
     return list(compare_metadata(context, app.models.metadata))
 
 

@@ -8,7 +8,7 @@ accepted, within the fair's booth cap. Seekers register within its capacity.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -135,7 +135,7 @@ async def create_fair(
     session: AsyncSession, *, identity: Identity | None, fields: FairFields
 ) -> Fair:
     identity = require_organizer(identity)
-    fair = Fair(organizer_id=identity.id, **vars(fields))
+    fair = Fair(organizer_id=identity.id, **asdict(fields))
     session.add(fair)
     await session.flush()
     audit.record(session, "fair_created", actor_id=identity.id, fair_id=fair.id)
@@ -161,7 +161,7 @@ async def update_fair(
             field="seeker_capacity",
             count=fair.registered_count,
         )
-    for name, value in vars(fields).items():
+    for name, value in asdict(fields).items():
         setattr(fair, name, value)
     session.add(fair)
     return fair

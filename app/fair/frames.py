@@ -21,7 +21,7 @@ from app.context import AppContext
 from app.db import unit_of_work
 from app.errors import AppError, NotAllowed
 from app.fair import booths, conversations, fairs, presence, queues
-from app.fair.models import Booth, BoothStatus
+from app.fair.models import Booth
 from app.gateway.channels import Channels
 from app.gateway.connection import Connection
 from app.gateway.dispatch import Dispatcher, FrameContext
@@ -194,13 +194,20 @@ async def fair_policy(session: AsyncSession, identity: Identity, rest: str) -> b
 
 
 async def queue_policy(session: AsyncSession, identity: Identity, rest: str) -> bool:
+    """The booth's staff, or anyone while the booth is public (the same rule as joining)."""
     booth_id = _id(rest)
     if booth_id is None:
         return False
     booth = await session.get(Booth, booth_id)
-    return booth is not None and (
-        booth.status == BoothStatus.ACCEPTED or booths.is_staff(identity, booth)
-    )
+    if booth is None:
+        return False
+    if booths.is_staff(identity, booth):
+        return True
+    try:
+        await booths.public_booth(session, booth_id)
+    except AppError:
+        return False
+    return True
 
 
 async def booth_policy(session: AsyncSession, identity: Identity, rest: str) -> bool:

@@ -106,7 +106,9 @@ def _posting_conditions(
 
 def _fair_postings(fair_id: int, today: date) -> Select[Posting, PostingVersion, Organization, int | None]:
     return (
-        select(Posting, PostingVersion, Organization, col(Booth.id))
+        # Labelled: the subquery in lobby() groups by it, and unlabelled it would be one
+        # of several columns called "id".
+        select(Posting, PostingVersion, Organization, col(Booth.id).label("booth_id"))
         .join(PostingVersion, col(PostingVersion.posting_id) == col(Posting.id))
         .join(Organization, col(Organization.id) == col(Posting.org_id))
         .join(
@@ -151,7 +153,7 @@ async def lobby(session: AsyncSession, fair_id: int, filters: Filters, *, today:
     ).all()
     base = _fair_postings(fair_id, today).subquery()
     totals = dict(
-        (await session.exec(select(base.c.id_1, func.count()).group_by(base.c.id_1))).all()
+        (await session.exec(select(base.c.booth_id, func.count()).group_by(base.c.booth_id))).all()
     )
     facets = (await session.exec(select(base.c.category, base.c.district).distinct())).all()
     result = Lobby(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -20,13 +21,13 @@ import orjson
 from app.broker import Broker
 from app.events import encode_event
 from app.gateway.connection import Connection
-from app.gateway.hub import Hub
+from app.gateway.hub import Hub, Subscriber
 
 log = logging.getLogger(__name__)
 
 TTL_S = 60.0  # a member lives this long after its socket's last heartbeat
 PUSH_EVERY_S = 1.0
-RESEND_EVERY_S = 15.0  # unchanged counts are pushed again now and then for late joiners
+RESEND_EVERY_S = 15.0  # unchanged counts are pushed again now and then, for safety
 NODE = secrets.token_hex(4)  # tells members of different nodes' sockets apart
 _STATE = "fair.presence"
 
@@ -85,27 +86,42 @@ async def leave(broker: Broker, conn: Connection) -> None:
         await broker.remove_member(presence_key(where[0]), where[1])
 
 
+@dataclass(slots=True)
+class _Pushed:
+    body: bytes
+    at: float
+    # The local subscribers that got ``body``. Weak references, not id(): a reloaded tab's
+    # new socket may reuse the old one's address, and must still count as new.
+    audience: frozenset[weakref.ref[Subscriber]]
+
+
 class PresencePusher:
-    """Per node: push counts to the local watchers of ``fair:<id>`` channels."""
+    """Per node: push counts to the local watchers of ``fair:<id>`` channels, when they
+    change or when someone starts watching (a page just opened must not wait for a change)."""
 
     def __init__(self, hub: Hub, broker: Broker) -> None:
         self.hub = hub
         self.broker = broker
-        self._last: dict[int, tuple[bytes, float]] = {}
+        self._last: dict[int, _Pushed] = {}
 
     async def push_once(self, now: float) -> None:
-        watched = [
-            int(channel[5:])
+        watched = {
+            int(channel[5:]): frozenset(map(weakref.ref, subscribers))
             for channel, subscribers in self.hub.channels.items()
             if subscribers and channel.startswith("fair:") and channel[5:].isdigit()
-        ]
-        for fair_id in watched:
+        }
+        for fair_id, audience in watched.items():
             counts = await counts_of(self.broker, fair_id)
             body = orjson.dumps(counts.data())
             last = self._last.get(fair_id)
-            if last is not None and last[0] == body and now - last[1] < RESEND_EVERY_S:
+            if (
+                last is not None
+                and last.body == body
+                and audience <= last.audience
+                and now - last.at < RESEND_EVERY_S
+            ):
                 continue
-            self._last[fair_id] = (body, now)
+            self._last[fair_id] = _Pushed(body, now, audience)
             channel = f"fair:{fair_id}"
             self.hub.on_message(channel, encode_event(channel, "presence", counts.data()))
         for fair_id in set(self._last) - set(watched):

@@ -517,15 +517,16 @@ async def _invite_next(
             )
         else:
             chosen = None
-    if chosen is not None or lapsed:
-        await _announce(
-            session,
-            booth,
-            fair,
-            version=version,
-            left=lapsed,
-            invited=chosen.seq if chosen else None,
-        )
+    # Announced even when nothing changed: the version was bumped, and a silent bump would
+    # look like a lost event to every client. A refused call rolls both back.
+    await _announce(
+        session,
+        booth,
+        fair,
+        version=version,
+        left=lapsed,
+        invited=chosen.seq if chosen else None,
+    )
     return CallResult(ticket=chosen, seeker_name=name, lapsed=len(lapsed), skipped_busy=busy)
 
 
@@ -579,6 +580,8 @@ async def expire_invitations(session: AsyncSession, broker: Broker, now: datetim
         if not await _end_ticket(
             session, ticket, TicketStatus.MISSED, from_status=(TicketStatus.INVITED,)
         ):
+            # Answered meanwhile; the bumped version must still reach the watchers.
+            await _announce(session, booth, fair, version=version)
             continue
         count += 1
         emit(

@@ -50,6 +50,11 @@ def is_search_table(name: str | None) -> bool:
     )
 
 
+def include_in_autogenerate(name: str | None, type_: str, _parent_names: object) -> bool:
+    """Alembic ``include_name`` filter: the search tables are made by hand, per dialect."""
+    return not (type_ == "table" and is_search_table(name))
+
+
 def _is_cjk(char: str) -> bool:
     code = ord(char)
     return any(low <= code <= high for low, high in _CJK_RANGES)
