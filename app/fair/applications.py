@@ -22,6 +22,7 @@ from app.db import utcnow
 from app.errors import Conflict, Invalid, NotFound
 from app.events import emit
 from app.fair import postings
+from app.fair.booths import chosen_posting_ids as booth_postings_chosen
 from app.fair.fairs import fair_by_id, require_registered
 from app.fair.models import (
     Application,
@@ -72,7 +73,7 @@ def shown_status(application: Application, today: date) -> str:
 
 
 async def _fair_for_posting(
-    session: AsyncSession, identity: Identity, fair_id: int, org_id: int
+    session: AsyncSession, identity: Identity, fair_id: int, org_id: int, posting_id: int
 ) -> Fair:
     fair = await fair_by_id(session, fair_id)
     booth = (
@@ -86,6 +87,9 @@ async def _fair_for_posting(
     ).first()
     if booth is None:
         raise NotFound("This employer is not exhibiting at this fair.")
+    chosen = await booth_postings_chosen(session, booth.id or 0)
+    if chosen and posting_id not in chosen:
+        raise NotFound("This job is not shown at this fair.")
     await require_registered(session, identity, fair_id)
     return fair
 
@@ -115,7 +119,7 @@ async def apply(
     today = utcnow().date()
     due = today + DECISION_DAYS
     if fair_id is not None:
-        fair = await _fair_for_posting(session, identity, fair_id, org_id)
+        fair = await _fair_for_posting(session, identity, fair_id, org_id, posting_id)
         due = max(due, local_date(fair.ends_at, fair.timezone) + DECISION_DAYS)
     application = Application(
         posting_id=posting_id,

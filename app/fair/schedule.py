@@ -106,13 +106,23 @@ def parse_local(raw: str, tz_name: str, field: str) -> datetime:
 
 
 def days_of(fair: Fair) -> list[tuple[date, str, str]]:
-    """The schedule: each local day of the fair with its opening hours."""
+    """The schedule: each local day of the fair with the hours it is open that day (the
+    first and last day may be cut short by the fair's start and end)."""
     tz = zone(fair.timezone)
-    first = fair.starts_at.astimezone(tz).date()
+    start = fair.starts_at.astimezone(tz)
+    end = fair.ends_at.astimezone(tz)
     last = (fair.ends_at - timedelta(microseconds=1)).astimezone(tz).date()
     days: list[tuple[date, str, str]] = []
-    day = first
+    day = start.date()
     while day <= last and len(days) < 62:
-        days.append((day, fair.daily_open, fair.daily_close))
+        opens, closes = _window(day, (fair.daily_open, fair.daily_close), tz)
+        opens, closes = max(opens, start), min(closes, end)
+        if opens < closes:
+            midnight = closes.time() == time(0, 0)
+            close_text = "24:00" if midnight else closes.strftime("%H:%M")
+            open_text = opens.strftime("%H:%M")
+            if not fair.daily_open and (open_text, close_text) == ("00:00", "24:00"):
+                open_text = close_text = ""  # a whole day of a round-the-clock fair
+            days.append((day, open_text, close_text))
         day += timedelta(days=1)
     return days

@@ -25,6 +25,7 @@ from app.fair.models import (
     Bookmark,
     BookmarkKind,
     Booth,
+    Posting,
     QueueTicket,
     ResumeShare,
     SeekerProfile,
@@ -308,6 +309,9 @@ async def toggle_bookmark(
     if existing is not None:
         await session.delete(existing)
         return False
+    target = Booth if kind == BookmarkKind.BOOTH else Posting
+    if await session.get(target, target_id) is None:
+        raise NotFound("Nothing to bookmark here.")
     try:
         async with session.begin_nested():
             session.add(Bookmark(user_id=identity.id, kind=kind, target_id=target_id))

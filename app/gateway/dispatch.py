@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Union
 
+import orjson
 from pydantic import Field, TypeAdapter, ValidationError
 
 from app.errors import AppError
@@ -62,7 +63,7 @@ class Dispatcher:
         try:
             frame = self.adapter.validate_json(raw)
         except ValidationError as exc:
-            conn.send_raw(_validation_error(exc))
+            conn.send_raw(_validation_error(exc, _request_id_of(raw)))
             return
         except Exception:
             # Whatever the input, a bad frame costs the sender an error frame, never the socket.
@@ -82,14 +83,35 @@ class Dispatcher:
             )
 
 
-def _validation_error(exc: ValidationError) -> bytes:
+def _request_id_of(raw: str | bytes) -> str | int | None:
+    """The id of a frame that failed validation, if it has a usable one, so the client can
+    match the error to its request."""
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
+    request_id = data.get("id") if isinstance(data, dict) else None
+    if isinstance(request_id, bool):
+        return None
+    if isinstance(request_id, str) and len(request_id) <= 64:
+        return request_id
+    if isinstance(request_id, int) and 0 <= request_id < 2**53:
+        return request_id
+    return None
+
+
+def _validation_error(exc: ValidationError, request_id: str | int | None = None) -> bytes:
     errors = exc.errors(include_url=False, include_context=False, include_input=False)
     kind = errors[0]["type"] if errors else ""
     if kind == "json_invalid":
         return error_frame("bad_json", gettext("The frame is not valid JSON."))
     if kind in ("model_type", "model_attributes_type", "union_tag_not_found"):
-        return error_frame("bad_frame", gettext("A frame must be a JSON object with a type."))
+        return error_frame(
+            "bad_frame", gettext("A frame must be a JSON object with a type."), request_id
+        )
     if kind == "union_tag_invalid":
-        return error_frame("unknown_type", gettext("Unknown frame type."))
+        return error_frame("unknown_type", gettext("Unknown frame type."), request_id)
     fields = [".".join(str(p) for p in e["loc"][1:]) for e in errors]
-    return error_frame("bad_frame", gettext("The frame has invalid fields."), fields=fields)
+    return error_frame(
+        "bad_frame", gettext("The frame has invalid fields."), request_id, fields=fields
+    )

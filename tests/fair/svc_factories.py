@@ -367,6 +367,13 @@ class Line:
         assert self.booth.id is not None
         return self.booth.id
 
+    async def neighbour(self) -> Line:
+        """Another organization's booth at the same fair, with its own staff on duty."""
+        org, admin = await self.world.org()
+        booth = await self.world.exhibit(self.fair, org, admin)
+        staff = await self.world.on_duty(booth, await self.world.staff(org))
+        return Line(world=self.world, fair=self.fair, org=org, admin=admin, booth=booth, staff=staff)
+
     async def seekers(self, *names: str, count: int = 0, **kwargs: Any) -> list[Identity]:
         """Online seekers with complete profiles, registered for the fair."""
         kwargs.setdefault("fair_id", self.fair.id)

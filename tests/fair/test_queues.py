@@ -74,10 +74,8 @@ async def ahead_of(line: Line, me: Identity) -> int | None:
 
 async def second_booth(line: Line) -> tuple[Booth, Identity]:
     """Another organization exhibiting at the same fair, with its own staff on duty."""
-    org, admin = await line.world.org()
-    booth = await line.world.exhibit(line.fair, org, admin)
-    staff = await line.world.on_duty(booth, await line.world.staff(org))
-    return booth, staff
+    other = await line.neighbour()
+    return other.booth, other.staff
 
 
 async def end(world: World, who: Identity, conversation_id: int, **kwargs: Any) -> Conversation:
@@ -185,7 +183,7 @@ async def test_two_hundred_concurrent_joins_get_distinct_gap_free_numbers(line: 
     assert count.one() == 200
 
 
-async def test_positions_move_up_when_people_leave_and_survive_a_restart(line: Line) -> None:
+async def _positions_move_up_when_people_leave_and_survive_a_restart(line: Line) -> None:
     people = await line.seekers(count=5)
     for me in people:
         await line.join(me)
@@ -223,7 +221,7 @@ async def test_positions_move_up_when_people_leave_and_survive_a_restart(line: L
 # -- calling ------------------------------------------------------------------------------------
 
 
-async def test_call_next_invites_the_first_seeker_and_accepting_opens_a_conversation(
+async def _call_next_invites_the_first_seeker_and_accepting_opens_a_conversation(
     line: Line,
 ) -> None:
     world = line.world
@@ -290,7 +288,7 @@ async def test_call_next_invites_the_first_seeker_and_accepting_opens_a_conversa
     await refused("queue_empty", line.call(staff=colleague))
 
 
-async def test_a_seeker_is_called_only_when_free_and_talks_to_one_booth_at_a_time(
+async def _a_seeker_is_called_only_when_free_and_talks_to_one_booth_at_a_time(
     line: Line,
 ) -> None:
     world = line.world
@@ -343,7 +341,7 @@ async def test_a_seeker_is_called_only_when_free_and_talks_to_one_booth_at_a_tim
     assert (called.ticket.seeker_id, called.skipped_busy) == (busy.id, 0)
 
 
-async def test_calls_that_find_nobody_are_lapses_and_misses(line: Line) -> None:
+async def _calls_that_find_nobody_are_lapses_and_misses(line: Line) -> None:
     world = line.world
     away, slow, next_one, accepts_late, last = await line.seekers("甲", "乙", "丙", "丁", "戊")
     for me in (away, slow, next_one, accepts_late, last):
@@ -399,14 +397,20 @@ async def test_calls_that_find_nobody_are_lapses_and_misses(line: Line) -> None:
     await world.broker.delete(queues.seen_key(gone.id))
     await refused("queue_empty", line.call())
     assert await status_of(line, gone) == TicketStatus.LAPSED
-    opened = await world.read(lambda s: s.exec(select(func.count()).select_from(Conversation)))
+    opened = await world.read(
+        lambda s: s.exec(
+            select(func.count())
+            .select_from(Conversation)
+            .where(Conversation.booth_id == line.booth_id)
+        )
+    )
     assert opened.one() == 1
 
 
 # -- closing and follow-ups -------------------------------------------------------------------------
 
 
-async def test_waiting_seekers_get_a_follow_up_promise_when_the_line_closes(line: Line) -> None:
+async def _waiting_seekers_get_a_follow_up_promise_when_the_line_closes(line: Line) -> None:
     world = line.world
     promise = local_date(utcnow(), line.fair.timezone) + timedelta(days=10)
     await world.act(
@@ -444,7 +448,7 @@ async def test_waiting_seekers_get_a_follow_up_promise_when_the_line_closes(line
     await line.accept(called)
 
 
-async def test_follow_ups_asked_for_and_after_office_hours(line: Line) -> None:
+async def _follow_ups_asked_for_and_after_office_hours(line: Line) -> None:
     world = line.world
     called, asks, stays = await line.seekers("甲", "乙", "丙")
     for me in (called, asks, stays):
@@ -481,7 +485,7 @@ async def test_follow_ups_asked_for_and_after_office_hours(line: Line) -> None:
 # -- what watchers of the line hear -----------------------------------------------------------------
 
 
-async def test_every_change_of_the_line_is_one_event_with_the_next_version(line: Line) -> None:
+async def _every_change_of_the_line_is_one_event_with_the_next_version(line: Line) -> None:
     world = line.world
     await world.listen(f"queue:{line.booth_id}")
     await world.listen(f"booth:{line.booth_id}")
@@ -516,7 +520,7 @@ async def test_every_change_of_the_line_is_one_event_with_the_next_version(line:
     assert changed == list(range(1, version + 1))
 
 
-async def test_positions_kept_from_events_match_the_database(line: Line) -> None:
+async def _positions_kept_from_events_match_the_database(line: Line) -> None:
     """Clients keep their place from events alone (ahead -= numbers left before mine)."""
     world = line.world
     rng = random.Random(2024)
@@ -623,7 +627,7 @@ async def _talking(
     return me, await line.accept(me)
 
 
-async def test_a_conversation_is_private_and_ends_with_an_outcome(line: Line) -> None:
+async def _a_conversation_is_private_and_ends_with_an_outcome(line: Line) -> None:
     world = line.world
     me, talk = await _talking(line, "甲")
     cid = talk.id or 0
@@ -689,7 +693,7 @@ async def test_a_conversation_is_private_and_ends_with_an_outcome(line: Line) ->
     assert (mine.status, mine.outcome) == (ConversationStatus.ENDED, "")
 
 
-async def test_handing_a_conversation_to_a_colleague(line: Line) -> None:
+async def _handing_a_conversation_to_a_colleague(line: Line) -> None:
     world = line.world
     me, talk = await _talking(line, "甲")
     cid = talk.id or 0
@@ -729,3 +733,32 @@ async def test_handing_a_conversation_to_a_colleague(line: Line) -> None:
     assert (await end(world, line.staff, cid)).status == ConversationStatus.ENDED
     with pytest.raises(Conflict):
         await hand(line.staff.id, who=colleague)
+
+
+async def test_conversations(line: Line) -> None:
+    # One database for both: each test pays for a fresh copy.
+    await _a_conversation_is_private_and_ends_with_an_outcome(line)
+    await _handing_a_conversation_to_a_colleague(line)
+
+
+# -- the scenarios above, grouped: each test pays for a fresh database, and scenarios on
+# -- separate booths of one fair (with separate seekers and staff) do not meet.
+
+
+async def test_calling_seekers(line: Line) -> None:
+    await _call_next_invites_the_first_seeker_and_accepting_opens_a_conversation(line)
+    await _a_seeker_is_called_only_when_free_and_talks_to_one_booth_at_a_time(
+        await line.neighbour()
+    )
+    await _calls_that_find_nobody_are_lapses_and_misses(await line.neighbour())
+
+
+async def test_follow_ups(line: Line) -> None:
+    await _follow_ups_asked_for_and_after_office_hours(line)  # sweeps every booth: first
+    await _waiting_seekers_get_a_follow_up_promise_when_the_line_closes(await line.neighbour())
+
+
+async def test_what_the_line_tells_its_watchers(line: Line) -> None:
+    await _every_change_of_the_line_is_one_event_with_the_next_version(line)
+    await _positions_kept_from_events_match_the_database(await line.neighbour())
+    await _positions_move_up_when_people_leave_and_survive_a_restart(await line.neighbour())

@@ -37,7 +37,7 @@ BAD_PROFILES = [
 ]
 
 
-async def test_profile_is_validated_and_saved(world: World) -> None:
+async def _profile_is_validated_and_saved(world: World) -> None:
     me = await world.who(await world.seeker(complete=False))
     empty = await world.read(lambda s: seekers.profile_of(s, me.id))
     assert not seekers.profile_complete(empty)
@@ -73,7 +73,7 @@ async def test_profile_is_validated_and_saved(world: World) -> None:
         await world.act(lambda s: seekers.update_profile(s, identity=employer, values=PROFILE))
 
 
-async def test_staff_see_a_resume_only_with_a_share_and_a_reason(
+async def _staff_see_a_resume_only_with_a_share_and_a_reason(
     world: World, tmp_path: Path
 ) -> None:
     line = await make_line(world)
@@ -143,7 +143,7 @@ async def test_staff_see_a_resume_only_with_a_share_and_a_reason(
         await resume(staff)
 
 
-async def test_bookmarks_toggle(world: World) -> None:
+async def _bookmarks_toggle(world: World) -> None:
     me = await world.who(await world.seeker())
 
     async def toggle(kind: str, target: int) -> bool:
@@ -167,3 +167,10 @@ async def test_bookmarks_toggle(world: World) -> None:
         await world.act(
             lambda s: seekers.toggle_bookmark(s, identity=employer, kind="booth", target_id=7)
         )
+
+
+async def test_profiles_sharing_and_bookmarks(world: World, tmp_path: Path) -> None:
+    # One database for all: each test pays for a fresh copy.
+    await _profile_is_validated_and_saved(world)
+    await _staff_see_a_resume_only_with_a_share_and_a_reason(world, tmp_path)
+    await _bookmarks_toggle(world)

@@ -27,6 +27,15 @@ def test_lawful_look_alikes_pass(text: str, lang: str) -> None:
     assert categories(text, lang) == set()
 
 
+def test_compliance_and_tool_names_are_not_the_crime_or_the_man() -> None:
+    # Found by the demo fair's bank and software postings: 反洗钱 names the crime it
+    # prevents, and Postman is an API testing tool.
+    assert categories("严格执行操作规程和反洗钱要求，负责anti-money laundering检查") == set()
+    assert categories("熟悉Postman、JMeter等接口测试工具，会使用Postman编写用例") == set()
+    assert "task_scam" in categories("兼职帮忙洗钱，日结")
+    assert "gender" in categories("Hiring a postman for our mail route", "en")
+
+
 def test_company_landline_and_400_number_are_lawful() -> None:
     assert categories("应聘热线：010-12345678（人事部），客服：400-123-4567") == set()
 
