@@ -372,7 +372,9 @@ class Line:
         org, admin = await self.world.org()
         booth = await self.world.exhibit(self.fair, org, admin)
         staff = await self.world.on_duty(booth, await self.world.staff(org))
-        return Line(world=self.world, fair=self.fair, org=org, admin=admin, booth=booth, staff=staff)
+        return Line(
+            world=self.world, fair=self.fair, org=org, admin=admin, booth=booth, staff=staff
+        )
 
     async def seekers(self, *names: str, count: int = 0, **kwargs: Any) -> list[Identity]:
         """Online seekers with complete profiles, registered for the fair."""

@@ -580,7 +580,10 @@ async def _positions_kept_from_events_match_the_database(line: Line) -> None:
         elif op == "end":
             talks = await world.read(
                 lambda s: s.exec(
-                    select(Conversation).where(Conversation.status == ConversationStatus.OPEN)
+                    select(Conversation).where(
+                        Conversation.booth_id == booth_id,
+                        Conversation.status == ConversationStatus.OPEN,
+                    )
                 )
             )
             open_ones = talks.all()

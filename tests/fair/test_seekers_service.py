@@ -73,9 +73,7 @@ async def _profile_is_validated_and_saved(world: World) -> None:
         await world.act(lambda s: seekers.update_profile(s, identity=employer, values=PROFILE))
 
 
-async def _staff_see_a_resume_only_with_a_share_and_a_reason(
-    world: World, tmp_path: Path
-) -> None:
+async def _staff_see_a_resume_only_with_a_share_and_a_reason(world: World, tmp_path: Path) -> None:
     line = await make_line(world)
     me = await line.seeker("李四")
     other_org, other_admin = await world.org()
@@ -145,27 +143,31 @@ async def _staff_see_a_resume_only_with_a_share_and_a_reason(
 
 async def _bookmarks_toggle(world: World) -> None:
     me = await world.who(await world.seeker())
+    line = await make_line(world)
+    booth, posting = line.booth_id, await world.live_posting(line.admin)
 
     async def toggle(kind: str, target: int) -> bool:
         return await world.act(
             lambda s: seekers.toggle_bookmark(s, identity=me, kind=kind, target_id=target)
         )
 
-    assert await toggle("booth", 7) is True
-    assert await toggle("posting", 7) is True
+    assert await toggle("booth", booth) is True
+    assert await toggle("posting", posting) is True
     assert await world.read(lambda s: seekers.bookmarks_of(s, me.id)) == {
-        ("booth", 7),
-        ("posting", 7),
+        ("booth", booth),
+        ("posting", posting),
     }
-    assert await toggle("booth", 7) is False
-    assert await world.read(lambda s: seekers.bookmarks_of(s, me.id)) == {("posting", 7)}
-    assert await toggle("booth", 7) is True
+    assert await toggle("booth", booth) is False
+    assert await world.read(lambda s: seekers.bookmarks_of(s, me.id)) == {("posting", posting)}
+    assert await toggle("booth", booth) is True
     with pytest.raises(Invalid):
-        await toggle("person", 7)
+        await toggle("person", booth)
+    with pytest.raises(NotFound):
+        await toggle("posting", 99999)
     employer = await world.who(await world.user(Role.EMPLOYER))
     with pytest.raises(NotAllowed):
         await world.act(
-            lambda s: seekers.toggle_bookmark(s, identity=employer, kind="booth", target_id=7)
+            lambda s: seekers.toggle_bookmark(s, identity=employer, kind="booth", target_id=booth)
         )
 
 
