@@ -58,6 +58,7 @@ from gateway_fanout import (
     SERVER_CPU,
     TASKSET,
     BenchError,
+    busy_seconds,
     can_pin,
     cpu_seconds,
     free_port,
@@ -88,7 +89,6 @@ BROWSERS = 1000
 CALLS = 100
 IN_FLIGHT = 50
 BOOTHS = 20
-MAX_HELD = 4  # conversations plus calls a staff member may hold (app/fair/conversations.py)
 END_PATH = "/conversations/{id}/end"
 PG_URL = os.environ.get("JOBFAIR_BENCH_PG_URL", "postgresql+asyncpg://127.0.0.1/test")
 REDIS_URL = os.environ.get("JOBFAIR_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -138,11 +138,10 @@ class Outcome:
     seqs: list[int]
     join_server_cpu_s: float
     join_client_cpu_s: float
+    join_others_cpu_s: float  # other processes (PostgreSQL's included) on the server's core
     broadcasts: int
     delays_ns: list[int] = field(default_factory=list)
     invited_seqs: list[int] = field(default_factory=list)
-    staff_used: int = 1
-    end_route: bool = True
     notices: Counter[str] = field(default_factory=Counter)
     db_tickets: int = 0
     db_distinct: int = 0
@@ -198,7 +197,7 @@ async def settle_in(
 
 async def join_all(
     booth: int, joiners: list[Seeker], in_flight: int, server_pid: int
-) -> tuple[float, Counter[str], list[int], float, float]:
+) -> tuple[float, Counter[str], list[int], tuple[float, float, float]]:
     """Subscribe to the line and join, ``in_flight`` seekers at a time."""
     errors: Counter[str] = Counter()
     round_trips: list[int] = []
@@ -218,82 +217,64 @@ async def join_all(
             return
         seeker.seq = int(ticket["seq"])
 
-    cpu0, mine0 = cpu_seconds(server_pid), cpu_seconds(os.getpid())
+    cpu0, mine0, busy0 = cpu_seconds(server_pid), cpu_seconds(os.getpid()), busy_seconds(SERVER_CPU)
     started = time.perf_counter()
     await in_batches(joiners, join, limit=in_flight)
     elapsed = time.perf_counter() - started
-    cpu1, mine1 = cpu_seconds(server_pid), cpu_seconds(os.getpid())
-    return elapsed, errors, round_trips, cpu1 - cpu0, mine1 - mine0
+    cpu1, mine1, busy1 = cpu_seconds(server_pid), cpu_seconds(os.getpid()), busy_seconds(SERVER_CPU)
+    server = cpu1 - cpu0
+    return elapsed, errors, round_trips, (server, max(0.0, busy1 - busy0 - server), mine1 - mine0)
 
 
+@dataclass
 class Staff:
-    """The booth's staff: one member while conversations can be ended over HTTP, more
-    (four calls each) if that route is missing."""
+    """The booth's staff member: a socket for calls, a logged-in client for the pages."""
 
-    def __init__(self, port: int, booth: int, members: list[int], sessions: Sessions) -> None:
-        self.port = port
-        self.booth = booth
-        self.members = members
-        self.sessions = sessions
-        self.sockets: dict[int, Socket] = {}
-        self.http: dict[int, tuple[Any, str]] = {}  # member -> (httpx client, CSRF token)
+    user_id: int
+    sock: Socket
+    http: Any  # httpx.AsyncClient with the session cookie
+    csrf: str
 
-    async def socket(self, member: int) -> Socket:
-        if member not in self.sockets:
-            cookie = self.http[member][0].headers["Cookie"] if member in self.http else None
-            if cookie is None:
-                cookie, csrf = self.sessions.cookie(member)
-                await self.add_http(member, cookie, csrf)
-            sock = await Socket.open(self.port, cookie)
-            for channel in (f"user:{member}", f"booth:{self.booth}"):
-                await sock.request({"type": "subscribe", "channel": channel})
-            self.sockets[member] = sock
-        return self.sockets[member]
-
-    async def add_http(self, member: int, cookie: str, csrf: str) -> None:
+    @classmethod
+    async def sign_in(cls, port: int, booth: int, email: str, password: str) -> Staff:
         import httpx
 
-        client = httpx.AsyncClient(
-            base_url=f"http://127.0.0.1:{self.port}", headers={"Cookie": cookie}
+        base = f"http://127.0.0.1:{port}"
+        cookie, csrf = await log_in(base, email, password)
+        sock = await Socket.open(port, cookie)
+        for channel in (f"user:{sock.user_id}", f"booth:{booth}"):
+            await sock.request({"type": "subscribe", "channel": channel})
+        return cls(
+            sock.user_id, sock, httpx.AsyncClient(base_url=base, headers={"Cookie": cookie}), csrf
         )
-        self.http[member] = (client, csrf)
 
-    async def end(self, member: int, conversation: int) -> int:
-        client, csrf = self.http[member]
-        response = await client.post(
-            END_PATH.format(id=conversation),
-            data={"outcome": "no_match", "note": "", "csrf_token": csrf},
-        )
-        return response.status_code
+    async def end(self, conversation: int) -> None:
+        """End with "no match", as the console's form does."""
+        path = END_PATH.format(id=conversation)
+        data = {"outcome": "no_match", "note": "", "csrf_token": self.csrf}
+        response = await self.http.post(path, data=data)
+        if response.status_code >= 400:
+            raise BenchError(f"POST {path} answered HTTP {response.status_code}")
 
     async def close(self) -> None:
-        for sock in self.sockets.values():
-            sock.close()
-        for client, _ in self.http.values():
-            await client.aclose()
+        self.sock.close()
+        await self.http.aclose()
 
 
 async def call_all(
     staff: Staff, booth: int, calls: int, joiners: dict[int, Seeker], notices: Notices
-) -> tuple[list[int], list[int], int, bool]:
-    """Call, hear the notice, accept, end: ``calls`` times. Returns the delays, the called
-    ticket numbers, how many staff members it took and whether the end route was there."""
+) -> tuple[list[int], list[int]]:
+    """Call, hear the notice, accept, end: ``calls`` times. Returns the delays (from
+    sending call_next to the seeker's socket receiving queue.invited) and the numbers
+    called."""
     loop = asyncio.get_running_loop()
     delays: list[int] = []
-    called_seqs: list[int] = []
-    end_route = True
-    member_index = 0
+    called: list[int] = []
     for n in range(calls):
-        if not end_route and n and n % MAX_HELD == 0:
-            member_index += 1
-            if member_index >= len(staff.members):
-                raise BenchError("not enough staff accounts for the calls without ending any")
-        member = staff.members[member_index]
-        sock = await staff.socket(member)
         notices.invited = loop.create_future()
         sent = time.perf_counter_ns()
         reply = await asyncio.wait_for(
-            sock.ask({"type": "queue.call_next", "booth": booth}), NOTICE_TIMEOUT_S
+            staff.sock.ask({"type": "queue.call_next", "booth": booth}), NOTICE_TIMEOUT_S
         )
         if reply.get("type") != "queue.called":
             raise BenchError(f"call {n + 1}: {reply}")
@@ -301,28 +282,13 @@ async def call_all(
         delays.append(heard - sent)
         if data["seq"] != reply["seq"]:
             raise BenchError(f"call {n + 1}: staff called {reply['seq']}, seeker heard {data}")
-        called_seqs.append(int(data["seq"]))
-        seeker = joiners[user_id]
-        accepted = await seeker.socket.request({"type": "queue.accept", "booth": booth})
-        conversation = int(accepted["conversation"])
-        if not end_route:
-            continue
-        ended = loop.create_future()
-        notices.ended[user_id] = ended
-        status = await staff.end(member, conversation)
-        if status in (404, 405) and n == 0:
-            end_route = False
-            notices.ended.pop(user_id, None)
-            print(
-                f"  note: POST {END_PATH.format(id=conversation)} answered {status}: no route to "
-                f"end conversations yet; rotating through staff members, {MAX_HELD} calls each",
-                flush=True,
-            )
-            continue
-        if status >= 400:
-            raise BenchError(f"ending conversation {conversation} answered HTTP {status}")
+        called.append(int(data["seq"]))
+        accepted = await joiners[user_id].socket.request({"type": "queue.accept", "booth": booth})
+        # Staff hold at most four conversations and calls: end this one before the next.
+        ended = notices.ended[user_id] = loop.create_future()
+        await staff.end(int(accepted["conversation"]))
         await asyncio.wait_for(ended, NOTICE_TIMEOUT_S)
-    return delays, called_seqs, member_index + 1, end_route
+    return delays, called
 
 
 async def count_tickets(db_url: str, booth: int) -> tuple[int, int, dict[str, int]]:
@@ -362,21 +328,18 @@ async def bench(args: argparse.Namespace, tmp: Path, db_url: str, redis_url: str
 
     secret_key = secrets.token_urlsafe(36)
     password = secrets.token_urlsafe(16)
-    staff_needed = math.ceil(args.calls / MAX_HELD)
     started = time.monotonic()
     world = await build_fair(
         db_url,
         booths=BOOTHS,
         seekers=args.joiners + args.browsers,
         password_hash=await hash_password(password),
-        extra_staff=staff_needed - 1,
     )
     booth = world.booths[0]
-    members = world.staff_of_org[world.org_of_booth[booth]]
     print(
         f"  set-up: fair {world.fair_id}, {len(world.booths)} booths, "
-        f"{len(world.seekers)} registered seekers with profiles, {len(members)} staff "
-        f"accounts in {time.monotonic() - started:.1f}s",
+        f"{len(world.seekers)} registered seekers with profiles in "
+        f"{time.monotonic() - started:.1f}s",
         flush=True,
     )
     sessions = Sessions(secret_key)
@@ -389,7 +352,7 @@ async def bench(args: argparse.Namespace, tmp: Path, db_url: str, redis_url: str
     port = free_port()
     log = tmp / "server.log"
     notices = Notices()
-    staff = Staff(port, booth, members, sessions)
+    staff: Staff | None = None
     with log.open("wb") as log_file:
         server = None
         beat = None
@@ -402,21 +365,17 @@ async def bench(args: argparse.Namespace, tmp: Path, db_url: str, redis_url: str
                 stdout=subprocess.DEVNULL,
                 stderr=log_file,
             )
-            base = f"http://127.0.0.1:{port}"
-            await wait_ready(base, server, log)
+            await wait_ready(f"http://127.0.0.1:{port}", server, log)
             # The staff member logs in through the form, like a person.
-            cookie, csrf = await log_in(base, "hr0@bench.jobfair.test", password)
-            await staff.add_http(members[0], cookie, csrf)
-            await staff.socket(members[0])
+            staff = await Staff.sign_in(port, booth, world.staff_email[booth], password)
             await connect(port, seekers, notices)
-            beat = asyncio.ensure_future(
-                heartbeat([s.socket for s in seekers] + list(staff.sockets.values()))
-            )
+            beat = asyncio.ensure_future(heartbeat([s.socket for s in seekers] + [staff.sock]))
             await settle_in(world, booth, joiners, browsers)
 
-            elapsed, errors, round_trips, server_cpu, client_cpu = await join_all(
+            elapsed, errors, round_trips, cpu = await join_all(
                 booth, joiners, args.in_flight, server.pid
             )
+            server_cpu, others_cpu, client_cpu = cpu
             outcome = Outcome(
                 joins=sum(1 for s in joiners if s.seq),
                 join_s=elapsed,
@@ -425,12 +384,14 @@ async def bench(args: argparse.Namespace, tmp: Path, db_url: str, redis_url: str
                 seqs=[s.seq for s in joiners if s.seq],
                 join_server_cpu_s=server_cpu,
                 join_client_cpu_s=client_cpu,
+                join_others_cpu_s=others_cpu,
                 broadcasts=sum(s.socket.skipped for s in seekers),
             )
+            per_join_ms = server_cpu / max(1, outcome.joins) * 1000
             print(
-                f"  {outcome.joins} joins in {elapsed:.1f}s; server used "
-                f"{server_cpu / elapsed:.0%} of CPU {SERVER_CPU}, the client "
-                f"{client_cpu / elapsed:.0%} of CPU {CLIENT_CPU}",
+                f"  {outcome.joins} joins in {elapsed:.1f}s; server used {server_cpu / elapsed:.0%} "
+                f"of CPU {SERVER_CPU} ({per_join_ms:.1f} ms per join), other processes "
+                f"{others_cpu / elapsed:.0%}; the client {client_cpu / elapsed:.0%} of CPU {CLIENT_CPU}",
                 flush=True,
             )
             if outcome.joins < args.calls:
@@ -438,12 +399,10 @@ async def bench(args: argparse.Namespace, tmp: Path, db_url: str, redis_url: str
 
             started = time.monotonic()
             by_user = {s.user_id: s for s in joiners}
-            delays, called, staff_used, end_route = await call_all(
+            outcome.delays_ns, outcome.invited_seqs = await call_all(
                 staff, booth, args.calls, by_user, notices
             )
-            print(f"  {len(delays)} calls in {time.monotonic() - started:.1f}s", flush=True)
-            outcome.delays_ns, outcome.invited_seqs = delays, called
-            outcome.staff_used, outcome.end_route = staff_used, end_route
+            print(f"  {args.calls} calls in {time.monotonic() - started:.1f}s", flush=True)
             outcome.notices = notices.counts
         except BenchError as exc:
             raise BenchError(f"{exc}\nserver log:\n{tail(log)}") from None
@@ -452,7 +411,8 @@ async def bench(args: argparse.Namespace, tmp: Path, db_url: str, redis_url: str
                 beat.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await beat
-            await staff.close()
+            if staff is not None:
+                await staff.close()
             for seeker in seekers:
                 if seeker.sock is not None:
                     seeker.sock.close()
@@ -487,6 +447,11 @@ def report(args: argparse.Namespace, out: Outcome) -> int:
         f"p99 {percentile(trips, 0.99) / 1e6:.1f} ms"
     )
     print(f"  line updates and presence counts received by the seekers: {out.broadcasts:,}")
+    if out.join_others_cpu_s > 0.1 * out.join_s:
+        print(
+            f"  warning: other processes used {out.join_others_cpu_s / out.join_s:.0%} of the "
+            f"server's core (CPU {SERVER_CPU}) during the joins; figures are noisy"
+        )
     if out.join_errors:
         print(f"  refused joins (code: count): {dict(out.join_errors)}")
     distinct = len(set(out.seqs))
@@ -499,7 +464,7 @@ def report(args: argparse.Namespace, out: Outcome) -> int:
     )
     in_order = out.invited_seqs == sorted(out.seqs)[: len(out.invited_seqs)]
     print(
-        f"calls: {len(out.delays_ns)} by {out.staff_used} staff member(s); call -> notice "
+        f"calls: {len(out.delays_ns)} by one staff member; call -> notice "
         f"p50 {out.delay_ms(0.5):.1f} ms, p99 {out.delay_ms(0.99):.1f} ms, "
         f"max {out.delay_ms(1.0):.1f} ms; called in ticket order: {'yes' if in_order else 'NO'}"
     )
@@ -508,8 +473,6 @@ def report(args: argparse.Namespace, out: Outcome) -> int:
         print(f"  the server logged {len(out.server_errors)} exceptions:")
         for line, count in Counter(out.server_errors).most_common(5):
             print(f"    {count} x {line[:300]}")
-    if not out.end_route:
-        print(f"  note: no {END_PATH} route: conversations were left open")
     print()
     failed = []
     if out.joins != args.joiners:

@@ -241,7 +241,7 @@ class World:
     fair_id: int
     booths: list[int]  # accepted booths, in insertion order
     org_of_booth: dict[int, int]
-    staff_of_org: dict[int, list[int]]  # employer user ids, the organization's admin first
+    staff_email: dict[int, str]  # booth -> the e-mail of its organization's admin
     seekers: list[int]
     postings: int
     org_names: list[str]
@@ -298,13 +298,11 @@ async def build_fair(
     booths: int,
     seekers: int,
     password_hash: str,
-    extra_staff: int = 0,
     seed: int = 2026,
 ) -> World:
     """A published fair, live now and open around the clock, with ``booths`` accepted
     booths (2-3 live postings each, indexed for search) and ``seekers`` registered job
-    seekers with complete profiles. The first booth's organization gets ``extra_staff``
-    more employer accounts."""
+    seekers with complete profiles; every account has the password of ``password_hash``."""
     from sqlmodel import select
 
     from app.auth.models import Organization, OrgMember, Role, User, Verification
@@ -333,7 +331,7 @@ async def build_fair(
             moderator = user("moderator@bench.jobfair.test", "审核员", Role.MODERATOR)
             employers = [
                 user(f"hr{n}@bench.jobfair.test", person_name(rng), Role.EMPLOYER)
-                for n in range(booths + extra_staff)
+                for n in range(booths)
             ]
             seeker_users = [
                 user(f"seeker{n}@bench.jobfair.test", person_name(rng), Role.SEEKER)
@@ -382,10 +380,6 @@ async def build_fair(
             members = [
                 OrgMember(org_id=org.id or 0, user_id=employers[n].id or 0, is_admin=True)
                 for n, org in enumerate(orgs)
-            ]
-            members += [
-                OrgMember(org_id=orgs[0].id or 0, user_id=e.id or 0, is_admin=False)
-                for e in employers[booths:]
             ]
             session.add_all(members)
 
@@ -468,12 +462,11 @@ async def build_fair(
                 fair_id=fair.id,
                 booths=[b.id or 0 for b in booth_rows],
                 org_of_booth={b.id or 0: b.org_id for b in booth_rows},
-                staff_of_org={o.id or 0: [employers[n].id or 0] for n, o in enumerate(orgs)},
+                staff_email={b.id or 0: employers[n].email for n, b in enumerate(booth_rows)},
                 seekers=[s.id or 0 for s in seeker_users],
                 postings=len(pairs),
                 org_names=[org_names[o.id] for o in orgs],
             )
-            world.staff_of_org[orgs[0].id or 0] += [e.id or 0 for e in employers[booths:]]
             for booth in booth_rows:
                 texts = [booth.intro, org_names[booth.org_id]]
                 texts += [

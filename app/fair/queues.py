@@ -29,7 +29,7 @@ from app.auth.identity import Identity
 from app.auth.models import Organization, User
 from app.auth.service import user_channel
 from app.broker import Broker
-from app.db import utcnow
+from app.db import dialect_of, utcnow
 from app.errors import Conflict, NotFound
 from app.events import emit
 from app.fair import booths as booth_rules
@@ -76,6 +76,21 @@ async def mark_seen(broker: Broker, user_id: int, *, ttl: float) -> None:
 
 async def is_around(broker: Broker, user_id: int) -> bool:
     return await broker.get(seen_key(user_id)) is not None
+
+
+async def _lock_seeker(session: AsyncSession, seeker_id: int, *, skip_locked: bool = False) -> bool:
+    """Serialise changes to one seeker's tickets across booths (a line's own changes are
+    serialised by its booth row). False if ``skip_locked`` and someone else holds the lock.
+    SQLite needs none: after the line's bump the transaction holds the one write lock."""
+    if dialect_of(session) != "postgresql":
+        return True
+    # NO KEY UPDATE: not blocked by (nor blocking) inserts that merely refer to the seeker.
+    result = await session.exec(
+        select(User.id)
+        .where(User.id == seeker_id)
+        .with_for_update(key_share=True, skip_locked=skip_locked)
+    )
+    return result.first() is not None
 
 
 # -- the line as everyone sees it --------------------------------------------------------
@@ -298,16 +313,19 @@ async def join(session: AsyncSession, *, identity: Identity | None, booth_id: in
             "Complete your profile (name and a phone number or e-mail) before queueing.",
             code="profile_incomplete",
         )
+    seq, version = await _bump(session, booth_id, take_number=True)
+    # Counted under the seeker's lock: joins at other booths take other booths' locks.
+    await _lock_seeker(session, identity.id)
     active = await session.exec(
         select(func.count())
         .select_from(QueueTicket)
         .where(QueueTicket.seeker_id == identity.id, col(QueueTicket.status).in_(ACTIVE_TICKET))
     )
     if int(active.one()) >= MAX_QUEUES:
+        # The caller's rollback returns the number.
         raise QueueError(
             "You can wait in at most %(n)s lines at once.", code="too_many_queues", n=MAX_QUEUES
         )
-    seq, version = await _bump(session, booth_id, take_number=True)
     ticket = QueueTicket(booth_id=booth_id, seeker_id=identity.id, seq=seq, joined_at=now)
     try:
         async with session.begin_nested():
@@ -477,7 +495,10 @@ async def _invite_next(
                     {"booth": booth.id, "seq": ticket.seq},
                 )
             continue
-        if await seeker_busy(session, ticket.seeker_id):
+        if not await _lock_seeker(session, ticket.seeker_id, skip_locked=True) or await seeker_busy(
+            session, ticket.seeker_id
+        ):
+            # Locked: another booth is calling them (or they are joining) this moment.
             busy += 1
             continue
         chosen = ticket

@@ -155,6 +155,13 @@ async def test_joining_needs_a_live_open_line_registration_and_a_profile(line: L
     assert sorted(booth.id or 0 for _, booth, _, _ in mine) == sorted(
         [line.booth_id, others[1], others[2]]
     )
+    # Joining four lines at the same moment still makes three places at most.
+    rushed = await line.seeker("急")
+    results = await asyncio.gather(
+        *(line.join(rushed, booth) for booth in (line.booth_id, *others)), return_exceptions=True
+    )
+    assert sum(isinstance(r, queues.TicketView) for r in results) == 3
+    assert [r.code for r in results if isinstance(r, AppError)] == ["too_many_queues"]
 
     await set_row(world.db, Fair, fair_id, status=FairStatus.CANCELLED)
     with pytest.raises(NotFound):
@@ -339,6 +346,27 @@ async def _a_seeker_is_called_only_when_free_and_talks_to_one_booth_at_a_time(
     called = await line.call()
     assert called.ticket is not None
     assert (called.ticket.seeker_id, called.skipped_busy) == (busy.id, 0)
+
+
+async def _simultaneous_calls_from_two_booths_invite_a_seeker_once(line: Line) -> None:
+    other = await line.neighbour()
+    for _ in range(3):
+        me = await line.seeker()
+        await line.join(me)
+        await other.join(me)
+        results = await asyncio.gather(line.call(), other.call(), return_exceptions=True)
+        assert sum(isinstance(r, queues.CallResult) for r in results) == 1, results
+        assert [r.code for r in results if isinstance(r, AppError)] == ["all_busy"]
+        invited = await line.world.read(
+            lambda s, me=me: s.exec(
+                select(func.count())
+                .select_from(QueueTicket)
+                .where(QueueTicket.seeker_id == me.id, QueueTicket.status == TicketStatus.INVITED)
+            )
+        )
+        assert invited.one() == 1
+        await line.leave(me)
+        await other.leave(me)
 
 
 async def _calls_that_find_nobody_are_lapses_and_misses(line: Line) -> None:
@@ -753,6 +781,7 @@ async def test_calling_seekers(line: Line) -> None:
     await _a_seeker_is_called_only_when_free_and_talks_to_one_booth_at_a_time(
         await line.neighbour()
     )
+    await _simultaneous_calls_from_two_booths_invite_a_seeker_once(await line.neighbour())
     await _calls_that_find_nobody_are_lapses_and_misses(await line.neighbour())
 
 

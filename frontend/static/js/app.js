@@ -61,6 +61,36 @@ function startSocket() {
   return socket;
 }
 
+// Times are rendered in the fair's zone (Asia/Shanghai by default); a viewer elsewhere
+// sees them in their own zone, named, so nobody misses a fair by an hour.
+function localizeTimes() {
+  let viewerZone;
+  try {
+    viewerZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  } catch {
+    return;
+  }
+  if (!viewerZone) return;
+  const format = new Intl.DateTimeFormat("sv-SE", {
+    timeZone: viewerZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+  });
+  for (const el of document.querySelectorAll("time[data-zone]")) {
+    const moment = new Date(el.getAttribute("datetime"));
+    if (el.dataset.zone === viewerZone || Number.isNaN(moment.getTime())) continue;
+    el.title = el.textContent;
+    el.textContent = format.format(moment);
+  }
+  for (const label of document.querySelectorAll("[data-zone-label]")) {
+    if (label.dataset.zoneLabel !== viewerZone) label.textContent = `(${viewerZone})`;
+  }
+}
+
 focusFirstError();
+localizeTimes();
 copyOnFocus();
 window.jobfair = { api, notice, socket: startSocket() };
