@@ -369,10 +369,13 @@ async def _end_ticket(
 
 async def leave(session: AsyncSession, *, identity: Identity | None, booth_id: int) -> None:
     identity = require_seeker(identity)
-    booth, fair, _ = await booth_rules.public_booth(session, booth_id)
+    # Not public_booth(): a place must be given up even where the booth was withdrawn or
+    # the fair cancelled meanwhile, or it would count against the seeker's lines.
     ticket = await _active_ticket(session, booth_id, identity.id)
-    if ticket is None:
+    booth = await session.get(Booth, booth_id)
+    if ticket is None or booth is None:
         raise NotFound("You are not in this line.", code="not_queued")
+    fair = await fair_by_id(session, booth.fair_id)
     _, version = await _bump(session, booth_id)
     if not await _end_ticket(session, ticket, TicketStatus.LEFT, from_status=ACTIVE_TICKET):
         raise NotFound("You are not in this line.", code="not_queued")

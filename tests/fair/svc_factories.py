@@ -25,7 +25,7 @@ from app.broker.memory import MemoryBroker
 from app.db import Database, unit_of_work, utcnow
 from app.errors import AppError
 from app.fair import booths, fairs, postings, queues, seekers
-from app.fair.models import Booth, Fair, FairRegistration, SeekerProfile
+from app.fair.models import Booth, Conversation, Fair, FairRegistration, SeekerProfile
 from app.moderation import service as moderation
 from tests.conftest import add_user, valid_uscc
 
@@ -413,7 +413,7 @@ class Line:
             )
         )
 
-    async def accept(self, me: Identity, booth_id: int | None = None) -> Any:
+    async def accept(self, me: Identity, booth_id: int | None = None) -> Conversation:
         return await self.world.act(
             lambda s: queues.accept(s, identity=me, booth_id=booth_id or self.booth_id)
         )

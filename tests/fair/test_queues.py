@@ -19,7 +19,7 @@ from sqlmodel import col, func, select
 from app.auth.identity import Identity
 from app.db import Database, utcnow
 from app.errors import AppError, Conflict, Invalid, NotAllowed, NotFound
-from app.fair import booths, conversations, queues
+from app.fair import booths, conversations, fairs, queues
 from app.fair.frames import conversation_policy
 from app.fair.models import (
     Booth,
@@ -142,10 +142,11 @@ async def test_joining_needs_a_live_open_line_registration_and_a_profile(line: L
     assert (await world.get(Booth, line.booth_id)).queue_seq == 2
 
     # At most three lines at once.
-    others = []
+    others, admins = [], []
     for _ in range(3):
         org, admin = await world.org()
         others.append((await world.exhibit(line.fair, org, admin)).id or 0)
+        admins.append(await world.who(admin))
     await line.join(me, others[0])
     await line.join(me, others[1])
     await refused("too_many_queues", line.join(me, others[2]))
@@ -163,9 +164,17 @@ async def test_joining_needs_a_live_open_line_registration_and_a_profile(line: L
     assert sum(isinstance(r, queues.TicketView) for r in results) == 3
     assert [r.code for r in results if isinstance(r, AppError)] == ["too_many_queues"]
 
+    # A withdrawn booth takes nobody, but a place there can still be given up.
+    await world.act(lambda s: fairs.withdraw_booth(s, identity=admins[1], fair_id=fair_id))
+    with pytest.raises(NotFound):
+        await line.join(other, others[1])
+    await line.leave(me, others[1])
+    assert await status_of(line, me, others[1]) == TicketStatus.LEFT
     await set_row(world.db, Fair, fair_id, status=FairStatus.CANCELLED)
     with pytest.raises(NotFound):
         await line.join(other)
+    await line.leave(me)
+    assert await status_of(line, me) == TicketStatus.LEFT
 
 
 async def test_two_hundred_concurrent_joins_get_distinct_gap_free_numbers(line: Line) -> None:
