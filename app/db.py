@@ -15,6 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -58,9 +59,27 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
 
 
 def dialect_of(session: AsyncSession) -> str:
-    """"sqlite" or "postgresql": the few queries that differ per database ask this."""
+    """ "sqlite" or "postgresql": the few queries that differ per database ask this."""
     bind = session.get_bind()
     return bind.dialect.name
+
+
+async def insert_new(session: AsyncSession, row: SQLModel) -> int | None:
+    """Insert ``row`` unless it breaks a unique constraint; its new id, or None.
+
+    ``INSERT ... ON CONFLICT DO NOTHING RETURNING id`` on both databases. Preferred to a
+    savepoint around a plain insert: with the SQLite driver's implicit transactions, a
+    savepoint that is the transaction's first write commits on release.
+    """
+    table = row.__table__  # type: ignore[attr-defined]
+    values = row.model_dump(exclude={"id"})
+    if dialect_of(session) == "postgresql":
+        stmt: Any = postgresql.insert(table).values(**values)
+    else:
+        stmt = sqlite.insert(table).values(**values)
+    result = await session.exec(stmt.on_conflict_do_nothing().returning(table.c.id))
+    found = result.first()
+    return None if found is None else int(found[0])
 
 
 def utcnow() -> datetime:

@@ -23,7 +23,9 @@ NAV = (
     NavItem("me", "My job search", "/me", frozenset({Role.SEEKER})),
     NavItem("profile", "My profile", "/profile", frozenset({Role.SEEKER})),
     NavItem("booths", "Booths", "/booths", frozenset({Role.EMPLOYER})),
-    NavItem("conversations", "Conversations", "/conversations", frozenset({Role.SEEKER, Role.EMPLOYER})),
+    NavItem(
+        "conversations", "Conversations", "/conversations", frozenset({Role.SEEKER, Role.EMPLOYER})
+    ),
     NavItem("organize", "Organize fairs", "/organize", frozenset({Role.ORGANIZER, Role.ADMIN})),
     NavItem("postings", "Postings", "/postings", frozenset({Role.EMPLOYER})),
     NavItem("org", "My organization", "/org", frozenset({Role.EMPLOYER})),

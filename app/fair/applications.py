@@ -11,14 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.auth.identity import Identity, require_org_member
 from app.auth.models import Organization, User
 from app.auth.service import org_channel, user_channel
-from app.db import utcnow
+from app.db import insert_new, utcnow
 from app.errors import Conflict, Invalid, NotFound
 from app.events import emit
 from app.fair import postings
@@ -130,12 +129,9 @@ async def apply(
         note=note,
         decision_due=due,
     )
-    try:
-        async with session.begin_nested():
-            session.add(application)
-    except IntegrityError:
-        raise Conflict("You have already applied to this job.", code="already_applied") from None
-    assert application.id is not None
+    application.id = await insert_new(session, application)
+    if application.id is None:
+        raise Conflict("You have already applied to this job.", code="already_applied")
     session.add(
         ApplicationEvent(
             application_id=application.id, status=application.status, actor_id=identity.id

@@ -12,14 +12,13 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.auth import repository as accounts
 from app.auth.identity import Identity, require_org_admin, require_org_member, require_role
 from app.auth.models import Organization, Role, Verification
-from app.db import dialect_of, utcnow
+from app.db import dialect_of, insert_new, utcnow
 from app.errors import Conflict, Invalid, NotAllowed, NotFound
 from app.fair import search
 from app.fair.models import (
@@ -498,12 +497,9 @@ async def register(session: AsyncSession, *, identity: Identity | None, fair_id:
     )
     if result.rowcount != 1:
         raise Conflict("This fair is full.", code="fair_full")
-    try:
-        async with session.begin_nested():
-            session.add(FairRegistration(fair_id=fair_id, user_id=identity.id))
-    except IntegrityError:
-        # Registered from another tab meanwhile: undo this request's count.
-        raise Conflict("You are already registered for this fair.") from None
+    if await insert_new(session, FairRegistration(fair_id=fair_id, user_id=identity.id)) is None:
+        # Registered from another tab meanwhile: the caller's rollback undoes the count.
+        raise Conflict("You are already registered for this fair.")
     await session.refresh(fair)
     return fair
 

@@ -104,7 +104,9 @@ def _posting_conditions(
     return conditions
 
 
-def _fair_postings(fair_id: int, today: date) -> Select[Posting, PostingVersion, Organization, int | None]:
+def _fair_postings(
+    fair_id: int, today: date
+) -> Select[Posting, PostingVersion, Organization, int | None]:
     return (
         # Labelled: the subquery in lobby() groups by it, and unlabelled it would be one
         # of several columns called "id".

@@ -21,7 +21,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -29,7 +28,7 @@ from app.auth.identity import Identity
 from app.auth.models import Organization, User
 from app.auth.service import user_channel
 from app.broker import Broker
-from app.db import dialect_of, utcnow
+from app.db import dialect_of, insert_new, utcnow
 from app.errors import Conflict, NotFound
 from app.events import emit
 from app.fair import booths as booth_rules
@@ -327,12 +326,10 @@ async def join(session: AsyncSession, *, identity: Identity | None, booth_id: in
             "You can wait in at most %(n)s lines at once.", code="too_many_queues", n=MAX_QUEUES
         )
     ticket = QueueTicket(booth_id=booth_id, seeker_id=identity.id, seq=seq, joined_at=now)
-    try:
-        async with session.begin_nested():
-            session.add(ticket)
-    except IntegrityError:
+    ticket.id = await insert_new(session, ticket)
+    if ticket.id is None:
         # Joined from another tab at the same moment; the caller's rollback returns the number.
-        raise QueueError("You are already in this line.", code="already_queued") from None
+        raise QueueError("You are already in this line.", code="already_queued")
     await share_with(session, identity.id, booth.org_id, ShareVia.QUEUE)
     facts = await _announce(session, booth, fair, version=version, joined=seq)
     return TicketView(

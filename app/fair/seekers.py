@@ -12,13 +12,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.auth.identity import Identity, require_org_member, require_role
 from app.auth.models import Organization, Role, User
-from app.db import after_commit, utcnow
+from app.db import after_commit, insert_new, utcnow
 from app.errors import Invalid, NotAllowed, NotFound
 from app.fair.models import (
     Application,
@@ -167,11 +166,8 @@ async def share_with(session: AsyncSession, seeker_id: int, org_id: int, via: Sh
     )
     share = result.first()
     if share is None:
-        try:
-            async with session.begin_nested():
-                session.add(ResumeShare(seeker_id=seeker_id, org_id=org_id, via=via))
-        except IntegrityError:
-            pass  # shared from another tab at the same moment: the row exists
+        # Shared from another tab at the same moment: the row exists, nothing to do.
+        await insert_new(session, ResumeShare(seeker_id=seeker_id, org_id=org_id, via=via))
         return
     if share.revoked_at is not None:
         share.revoked_at = None
@@ -312,11 +308,7 @@ async def toggle_bookmark(
     target = Booth if kind == BookmarkKind.BOOTH else Posting
     if await session.get(target, target_id) is None:
         raise NotFound("Nothing to bookmark here.")
-    try:
-        async with session.begin_nested():
-            session.add(Bookmark(user_id=identity.id, kind=kind, target_id=target_id))
-    except IntegrityError:
-        pass
+    await insert_new(session, Bookmark(user_id=identity.id, kind=kind, target_id=target_id))
     return True
 
 

@@ -294,3 +294,20 @@ async def test_response_figures_count_answers_and_overdue_silence(jobs: Jobs) ->
     assert stats.median_hours == pytest.approx(6.0)
     rows = await world.read(lambda s: applications.seeker_applications(s, people[2]))
     assert [row.shown_status for row in rows] == [CLOSED_WITHOUT_DECISION]
+
+
+async def test_an_application_not_committed_leaves_nothing_behind(jobs: Jobs) -> None:
+    """The unit of work is all or nothing on both databases: the insert that takes the
+    application is not a savepoint that SQLite's driver would commit on its own."""
+    from sqlmodel import func, select
+
+    from app.db import unit_of_work
+
+    world = jobs.world
+    me = await world.who(await world.seeker())
+    async with unit_of_work(world.db, world.broker) as uow:
+        await applications.apply(uow.session, identity=me, posting_id=jobs.posting)
+        # No commit: the request failed after applying.
+    async with world.db.sessions() as session:
+        count = (await session.exec(select(func.count()).select_from(Application))).one()
+    assert count == 0
