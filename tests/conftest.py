@@ -183,3 +183,12 @@ async def add_org(
         session.add(OrgMember(org_id=org.id, user_id=admin.id, is_admin=True))
         await session.commit()
         return org
+
+
+@pytest.fixture(autouse=True)
+def fresh_lobby(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process servers read the lobby afresh in tests, which change a fair and look at
+    once; the cache itself has its own test."""
+    from app.fair import lobby
+
+    monkeypatch.setattr(lobby, "SUMMARY_TTL_S", 0.0)

@@ -8,14 +8,14 @@ booths costs two queries, not one per booth. Keyword matching uses the search in
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
-from sqlmodel.sql.expression import Select
 
 from app.auth.models import Organization
 from app.db import dialect_of
@@ -104,13 +104,13 @@ def _posting_conditions(
     return conditions
 
 
-def _fair_postings(
-    fair_id: int, today: date
-) -> Select[Posting, PostingVersion, Organization, int | None]:
+def _fair_postings(fair_id: int, today: date, *columns: Any) -> Any:
+    """Visible postings shown at the fair's accepted booths, with only ``columns``: the
+    lobby lists hundreds of rows and never needs whole postings (a version row carries its
+    screening findings and signature)."""
     return (
-        # Labelled: the subquery in lobby() groups by it, and unlabelled it would be one
-        # of several columns called "id".
-        select(Posting, PostingVersion, Organization, col(Booth.id).label("booth_id"))
+        sa.select(*columns)
+        .select_from(Posting)
         .join(PostingVersion, col(PostingVersion.posting_id) == col(Posting.id))
         .join(Organization, col(Organization.id) == col(Posting.org_id))
         .join(
@@ -125,61 +125,134 @@ def _fair_postings(
     )
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, frozen=True)
 class LobbyBooth:
-    booth: Booth
-    org: Organization
+    id: int
+    org_name: str
+    logo: str
+    free: bool
     postings: int
     matches: int = 0  # postings matching the search, when there is one
+
+
+@dataclass(slots=True, frozen=True)
+class LobbyPosting:
+    id: int
+    booth_id: int
+    title: str
+    org_name: str
+    salary_min: int | None
+    salary_max: int | None
+    salary_period: str
+    city: str
+    district: str
+    education: str
 
 
 @dataclass(slots=True)
 class Lobby:
     booths: list[LobbyBooth]
-    postings: Sequence[tuple[Posting, PostingVersion, Organization, int]] = field(
-        default_factory=list
-    )
+    postings: list[LobbyPosting] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
     districts: list[str] = field(default_factory=list)
 
 
-async def lobby(session: AsyncSession, fair_id: int, filters: Filters, *, today: date) -> Lobby:
-    dialect = dialect_of(session)
-    booths_rows = (
+@dataclass(slots=True, frozen=True)
+class _Summary:
+    booths: list[tuple[int, str, str, bool]]  # id, organization name, logo, free
+    totals: dict[int, int]  # booth id -> postings shown
+    categories: list[str]
+    districts: list[str]
+    at: float
+
+
+# The unfiltered lobby of a fair changes when a booth is accepted or a posting goes live,
+# not per visitor; each node keeps it for a few seconds instead of re-reading it for every
+# page view. Searches always read the index.
+SUMMARY_TTL_S = 5.0
+_summaries: dict[tuple[str, int, date], _Summary] = {}
+
+
+async def _summary(session: AsyncSession, fair_id: int, today: date) -> _Summary:
+    key = (str(session.get_bind().engine.url), fair_id, today)
+    now = time.monotonic()
+    cached = _summaries.get(key)
+    if cached is not None and now - cached.at < SUMMARY_TTL_S:
+        return cached
+    booth_rows = (
         await session.exec(
-            select(Booth, Organization)
+            select(Booth.id, Organization.name, Booth.logo, Booth.free)
             .join(Organization, col(Organization.id) == col(Booth.org_id))
             .where(Booth.fair_id == fair_id, Booth.status == BoothStatus.ACCEPTED)
             .order_by(col(Organization.name))
         )
     ).all()
-    base = _fair_postings(fair_id, today).subquery()
-    totals = dict(
-        (await session.exec(select(base.c.booth_id, func.count()).group_by(base.c.booth_id))).all()
+    grouped = (
+        await session.exec(
+            _fair_postings(
+                fair_id, today, col(Booth.id), col(PostingVersion.category),
+                col(PostingVersion.district), func.count(),
+            ).group_by(col(Booth.id), col(PostingVersion.category), col(PostingVersion.district))
+        )
+    ).all()  # fmt: skip
+    totals: dict[int, int] = {}
+    categories: set[str] = set()
+    districts: set[str] = set()
+    for booth_id, category, district, count in grouped:
+        totals[booth_id] = totals.get(booth_id, 0) + int(count)
+        categories.add(category)
+        districts.add(district)
+    summary = _Summary(
+        booths=[(b or 0, name, logo, free) for b, name, logo, free in booth_rows],
+        totals=totals,
+        categories=sorted(c for c in categories if c),
+        districts=sorted(d for d in districts if d),
+        at=now,
     )
-    facets = (await session.exec(select(base.c.category, base.c.district).distinct())).all()
-    result = Lobby(
-        booths=[],
-        categories=sorted({c for c, _ in facets if c}),
-        districts=sorted({d for _, d in facets if d}),
-    )
+    if len(_summaries) > 1000:
+        _summaries.clear()
+    _summaries[key] = summary
+    return summary
+
+
+def forget_summaries() -> None:
+    """Tests that change a fair and look at once."""
+    _summaries.clear()
+
+
+async def lobby(session: AsyncSession, fair_id: int, filters: Filters, *, today: date) -> Lobby:
+    """Three queries whatever the number of booths: the booths, one pass over the fair's
+    postings for counts and facets, and the matches when there is a search."""
+    dialect = dialect_of(session)
+    summary = await _summary(session, fair_id, today)
+    booth_rows, totals = summary.booths, summary.totals
+    result = Lobby(booths=[], categories=summary.categories, districts=summary.districts)
     if not filters.any:
         result.booths = [
-            LobbyBooth(booth=b, org=o, postings=int(totals.get(b.id, 0))) for b, o in booths_rows
+            LobbyBooth(
+                id=b or 0, org_name=name, logo=logo, free=free, postings=totals.get(b or 0, 0)
+            )
+            for b, name, logo, free in booth_rows
         ]
         return result
     matching = (
         await session.exec(
-            _fair_postings(fair_id, today)
+            _fair_postings(
+                fair_id, today, col(Posting.id), col(Booth.id), col(PostingVersion.title),
+                col(Organization.name), col(PostingVersion.salary_min),
+                col(PostingVersion.salary_max), col(PostingVersion.salary_period),
+                col(PostingVersion.city), col(PostingVersion.district),
+                col(PostingVersion.education),
+            )
             .where(*_posting_conditions(dialect, filters, with_query=True))
             .order_by(col(PostingVersion.decided_at).desc())
             .limit(MAX_POSTINGS)
         )
-    ).all()
-    result.postings = [(p, v, o, b or 0) for p, v, o, b in matching]
+    ).all()  # fmt: skip
+    result.postings = [LobbyPosting(*row) for row in matching]
     per_booth: dict[int, int] = {}
-    for *_, booth_id in result.postings:
-        per_booth[booth_id] = per_booth.get(booth_id, 0) + 1
+    for posting in result.postings:
+        per_booth[posting.booth_id] = per_booth.get(posting.booth_id, 0) + 1
     booth_hits: set[int] = set()
     if filters.q and not filters.posting_filters:
         match = search.booth_match(dialect, filters.q)
@@ -188,9 +261,14 @@ async def lobby(session: AsyncSession, fair_id: int, filters: Filters, *, today:
             booth_hits = {booth_id for booth_id in found.all() if booth_id is not None}
     result.booths = [
         LobbyBooth(
-            booth=b, org=o, postings=int(totals.get(b.id, 0)), matches=per_booth.get(b.id or 0, 0)
+            id=b,
+            org_name=name,
+            logo=logo,
+            free=free,
+            postings=totals.get(b, 0),
+            matches=per_booth.get(b, 0),
         )
-        for b, o in booths_rows
-        if (b.id in per_booth or b.id in booth_hits)
+        for b, name, logo, free in booth_rows
+        if (b in per_booth or b in booth_hits)
     ]
     return result

@@ -15,7 +15,7 @@ from app.errors import AppError, Conflict, Invalid, NotAllowed, NotFound
 from app.fair import booths, fairs, lobby, postings
 from app.fair.models import Booth, BoothStatus, Fair, FairRegistration, FairStatus
 from app.fair.schedule import Phase, closes_at, days_of, is_open, phase_of
-from tests.fair.svc_factories import DAY, HOUR, World, fair_fields, make_world
+from tests.fair.svc_factories import DAY, HOUR, World, fair_fields, make_line, make_world
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -540,7 +540,7 @@ async def test_a_booth_shows_its_live_postings(world: World) -> None:
 
     async def counted() -> dict[int, int]:
         result = await world.read(lambda s: lobby.lobby(s, fid, lobby.Filters(), today=today))
-        return {b.booth.id or 0: b.postings for b in result.booths}
+        return {b.id: b.postings for b in result.booths}
 
     assert await shown() == sorted([sales, driver])  # no choice made: all of them
     assert await counted() == {booth.id: 2}
@@ -557,7 +557,7 @@ async def test_a_booth_shows_its_live_postings(world: World) -> None:
     assert await shown() == [sales]
     assert await counted() == {booth.id: 1}
     found = await world.read(lambda s: lobby.lobby(s, fid, lobby.Filters(q="销售"), today=today))
-    assert [p.id for p, *_ in found.postings] == [sales]
+    assert [p.id for p in found.postings] == [sales]
     with pytest.raises(Invalid) as caught:
         await world.act(
             lambda s: booths.update_booth(
@@ -593,3 +593,26 @@ async def test_a_booth_shows_its_live_postings(world: World) -> None:
     assert await counted() == {booth.id: 0}
     booths_of_org = await world.read(lambda s: booths.org_booths(s, clerk))
     assert [b.id for b, _ in booths_of_org] == [booth.id]
+
+
+async def test_the_unfiltered_lobby_is_kept_for_a_few_seconds(
+    monkeypatch: pytest.MonkeyPatch, database: Database, password_hash: str
+) -> None:
+    """Each node re-reads a fair's booth list at most every SUMMARY_TTL_S seconds; a
+    search always reads the index."""
+    monkeypatch.setattr(lobby, "SUMMARY_TTL_S", 60.0)
+    lobby.forget_summaries()
+    world = await make_world(database, password_hash)
+    line = await make_line(world)
+    today = utcnow().date()
+    fid = line.fair.id or 0
+
+    async def booth_ids() -> set[int]:
+        found = await world.read(lambda s: lobby.lobby(s, fid, lobby.Filters(), today=today))
+        return {b.id for b in found.booths}
+
+    before = await booth_ids()
+    await line.neighbour()
+    assert await booth_ids() == before  # cached
+    lobby.forget_summaries()
+    assert len(await booth_ids()) == len(before) + 1

@@ -438,9 +438,12 @@ async def test_bookmarks_toggle(site: FairSite) -> None:
     assert (await post(alice, "/bookmarks", booth_mark)).headers["location"] == lobby
     await post(alice, "/bookmarks", job_mark)
     page = (await alice.get(lobby)).text
-    assert re.search(rf'aria-pressed="true" data-testid="bookmark-booth-{site.sales_booth}"', page)
+    # The lobby marks bookmarked booths; the toggle itself is on the booth page.
+    assert f'data-testid="bookmarked-booth-{site.sales_booth}"' in page
+    assert f'data-testid="bookmarked-booth-{site.accounts_booth}"' not in page
+    booth_page = (await alice.get(f"/fairs/{site.fair_id}/booths/{site.sales_booth}")).text
     assert re.search(
-        rf'aria-pressed="false" data-testid="bookmark-booth-{site.accounts_booth}"', page
+        rf'aria-pressed="true" data-testid="bookmark-booth-{site.sales_booth}"', booth_page
     )
     me = (await alice.get("/me")).text
     marks = between(me, "bookmarks")
