@@ -7,6 +7,7 @@ work commits and only then publishes those events.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -115,6 +116,11 @@ class Database:
         self.url = url
         self.engine = create_engine(url, **engine_kwargs)
         self.sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
+        # SQLite has one writer at a time and its busy handler polls with sleeps: under a
+        # burst (hundreds joining one queue) waiters can time out while the lock sits idle.
+        # Hot write paths take this lock first, so on one node they queue in order instead.
+        # PostgreSQL needs no such thing (row locks).
+        self.write_lock: asyncio.Lock | None = asyncio.Lock() if url.startswith("sqlite") else None
 
     async def ping(self) -> None:
         async with self.engine.connect() as conn:
@@ -155,6 +161,16 @@ class UnitOfWork:
             except Exception:
                 # The database holds the truth; clients resynchronise on reconnect.
                 log.exception("publishing to %s failed after commit", channel)
+
+
+@asynccontextmanager
+async def serialized_writes(db: Database) -> AsyncIterator[None]:
+    """Around a unit of work that writes on a hot path (see ``Database.write_lock``)."""
+    if db.write_lock is None:
+        yield
+        return
+    async with db.write_lock:
+        yield
 
 
 @asynccontextmanager

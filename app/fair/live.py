@@ -11,7 +11,7 @@ import contextlib
 import logging
 
 from app.context import AppContext
-from app.db import unit_of_work, utcnow
+from app.db import serialized_writes, unit_of_work, utcnow
 from app.fair import queues
 from app.fair.presence import PresencePusher
 
@@ -21,7 +21,7 @@ SWEEP_EVERY_S = 5.0
 
 
 async def sweep_queues_once(app: AppContext) -> tuple[int, int]:
-    async with unit_of_work(app.db, app.broker) as uow:
+    async with serialized_writes(app.db), unit_of_work(app.db, app.broker) as uow:
         now = utcnow()
         missed = await queues.expire_invitations(uow.session, app.broker, now)
         flushed = await queues.flush_closed_booths(uow.session, now)

@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -151,16 +152,40 @@ async def _waiting_count(session: AsyncSession, booth_id: int) -> int:
     return int(result.one())
 
 
-async def line_facts(session: AsyncSession, booth: Booth, fair: Fair, now: datetime) -> LineFacts:
+@dataclass(slots=True, frozen=True)
+class StaffFacts:
+    """What the estimate needs besides the line itself; read outside the line's lock."""
+
+    on_duty: int
+    busy: int
+    avg_service_s: int
+
+
+async def staff_facts(session: AsyncSession, booth_id: int) -> StaffFacts:
+    staff = await booth_rules.staff_on_duty(session, booth_id)
+    return StaffFacts(
+        on_duty=len(staff),
+        busy=sum(1 for member in staff if member.busy),
+        avg_service_s=await _avg_service_s(session, booth_id),
+    )
+
+
+async def line_facts(
+    session: AsyncSession,
+    booth: Booth,
+    fair: Fair,
+    now: datetime,
+    staff: StaffFacts | None = None,
+) -> LineFacts:
     assert booth.id is not None
-    staff = await booth_rules.staff_on_duty(session, booth.id)
+    staff = staff or await staff_facts(session, booth.id)
     closing = closes_at(fair, booth, now)
     return LineFacts(
         version=booth.queue_version,
         waiting=await _waiting_count(session, booth.id),
-        staff_on_duty=len(staff),
-        staff_busy=sum(1 for member in staff if member.busy),
-        avg_service_s=await _avg_service_s(session, booth.id),
+        staff_on_duty=staff.on_duty,
+        staff_busy=staff.busy,
+        avg_service_s=staff.avg_service_s,
         open=booth.queue_open and closing is not None,
         closes_at=closing,
     )
@@ -193,11 +218,13 @@ async def _announce(
     left: Sequence[int] = (),
     joined: int | None = None,
     invited: int | None = None,
+    staff: StaffFacts | None = None,
 ) -> LineFacts:
     """One event per change to everyone watching the line, and a nudge to the console."""
     assert booth.id is not None
-    booth.queue_version = version
-    facts = await line_facts(session, booth, fair, utcnow())
+    # The row already holds this version (set by _bump); record it without a second UPDATE.
+    set_committed_value(booth, "queue_version", version)
+    facts = await line_facts(session, booth, fair, utcnow(), staff)
     data = facts.public() | {"left": list(left), "joined": joined, "invited": invited}
     emit(session, booth_rules.queue_channel(booth.id), "queue.moved", data)
     emit(session, booth_rules.booth_channel(booth.id), "queue.changed", {"v": version})
@@ -312,6 +339,10 @@ async def join(session: AsyncSession, *, identity: Identity | None, booth_id: in
             "Complete your profile (name and a phone number or e-mail) before queueing.",
             code="profile_incomplete",
         )
+    # Everything that does not depend on the line is done before taking its lock, so
+    # concurrent joins to a busy booth wait on each other as briefly as possible.
+    await share_with(session, identity.id, booth.org_id, ShareVia.QUEUE)
+    staff = await staff_facts(session, booth_id)
     seq, version = await _bump(session, booth_id, take_number=True)
     # Counted under the seeker's lock: joins at other booths take other booths' locks.
     await _lock_seeker(session, identity.id)
@@ -330,13 +361,13 @@ async def join(session: AsyncSession, *, identity: Identity | None, booth_id: in
     if ticket.id is None:
         # Joined from another tab at the same moment; the caller's rollback returns the number.
         raise QueueError("You are already in this line.", code="already_queued")
-    await share_with(session, identity.id, booth.org_id, ShareVia.QUEUE)
-    facts = await _announce(session, booth, fair, version=version, joined=seq)
+    facts = await _announce(session, booth, fair, version=version, joined=seq, staff=staff)
     return TicketView(
         booth_id=booth_id,
         seq=seq,
         status=ticket.status,
-        ahead=await _ahead(session, ticket),
+        # The newest ticket is last in line: everyone else waiting is ahead.
+        ahead=facts.waiting - 1,
         facts=facts,
         invited_at=None,
         conversation_id=None,
