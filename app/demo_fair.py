@@ -21,6 +21,8 @@ from app.demo_fair_data import EXHIBITORS, FAIR, SEEKERS
 from app.fair import applications, booths, fairs, postings, search, seekers
 from app.fair.models import Booth, BoothStatus, Fair, FairStatus
 from app.moderation import service as moderation
+from app.moderation.models import ItemStatus, ReviewItem
+from app.moderation.queue import LEASE
 
 IdentityOf = Callable[[str], Awaitable[Identity]]
 # Organizations of the base demo that also exhibit.
@@ -61,6 +63,24 @@ async def _exhibitor_org(
         session.add(OrgMember(org_id=org.id, user_id=user.id, is_admin=True))
         await session.flush()
     return org, user
+
+
+async def _claim_item_of(session: AsyncSession, version_id: int, moderator_id: int) -> int:
+    """The demo moderator takes this version's review item (not the queue's head, which
+    holds the base demo's items that are meant to stay waiting)."""
+    item = (
+        await session.exec(
+            select(ReviewItem).where(
+                ReviewItem.version_id == version_id, ReviewItem.status == ItemStatus.OPEN
+            )
+        )
+    ).one()
+    item.claimed_by = moderator_id
+    item.lease_expires_at = utcnow() + LEASE
+    session.add(item)
+    await session.flush()
+    assert item.id is not None
+    return item.id
 
 
 async def load_demo_fair(
@@ -130,11 +150,9 @@ async def load_demo_fair(
             )
             await postings.submit(session, identity=employer, posting_id=version.posting_id)
             await session.flush()
-            item = await moderation.claim_next(session, identity=moderator)
-            assert item is not None
-            assert item.id is not None
+            item_id = await _claim_item_of(session, version.id or 0, moderator.id)
             await moderation.decide(
-                session, identity=moderator, item_id=item.id, decision="approve"
+                session, identity=moderator, item_id=item_id, decision="approve"
             )
             live += 1
         await exhibit(org.id, spec.booth_intro, spec.small_firm)

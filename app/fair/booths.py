@@ -324,3 +324,23 @@ async def require_booth_staff(
         return await staff_booth(session, identity, booth_id)
     except NotFound:
         raise NotAllowed("Only this booth's staff can do this.") from None
+
+
+async def booth_showing(
+    session: AsyncSession, fair_id: int, *, org_id: int, posting_id: int, today: date
+) -> Booth:
+    """The fair's accepted booth that shows this posting, or NotFound."""
+    booth = (
+        await session.exec(
+            select(Booth).where(
+                Booth.fair_id == fair_id,
+                Booth.org_id == org_id,
+                Booth.status == BoothStatus.ACCEPTED,
+            )
+        )
+    ).first()
+    if booth is not None:
+        shown = await booth_postings(session, booth, today=today)
+        if any(posting.id == posting_id for posting, _, _ in shown):
+            return booth
+    raise NotFound("This job is not available.")

@@ -8,12 +8,10 @@ at a booth) are the helpers at the top.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
-from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
@@ -23,7 +21,7 @@ from starlette.routing import Route
 
 from app.auth import repository as accounts
 from app.auth.identity import Identity, require_org_member, require_role
-from app.auth.models import Role, User
+from app.auth.models import Role
 from app.broker import Broker
 from app.context import app_context
 from app.db import after_commit, unit_of_work, utcnow
@@ -57,7 +55,6 @@ EXHIBITOR_STATUSES = (
     BoothStatus.DECLINED,
 )
 RESUME_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"}
-MAX_VISITOR_NAMES = 100
 
 FormAction = Callable[[AsyncSession, Identity, int, FormData], Awaitable[object]]
 
@@ -127,48 +124,6 @@ async def _replace_image(
     return None
 
 
-async def _booth_counts(
-    session: AsyncSession, fair_ids: Sequence[int]
-) -> dict[int, dict[str, int]]:
-    """Booths per fair and status, in one query."""
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
-    if fair_ids:
-        result = await session.exec(
-            select(Booth.fair_id, Booth.status, func.count())
-            .where(col(Booth.fair_id).in_(fair_ids))
-            .group_by(col(Booth.fair_id), col(Booth.status))
-        )
-        for fair_id, status, n in result.all():
-            counts[fair_id][status] = int(n)
-    return counts
-
-
-def _booth_visitors(members: Iterable[str], booth_id: int) -> set[int]:
-    """User ids among presence members ("uid:booth:conn") standing at this booth."""
-    found: set[int] = set()
-    for member in members:
-        uid, _, rest = member.partition(":")
-        booth, _, _ = rest.partition(":")
-        if uid.isdigit() and booth == str(booth_id):
-            found.add(int(uid))
-    return found
-
-
-async def visitors_at(
-    session: AsyncSession, broker: Broker, fair_id: int, booth_id: int
-) -> Sequence[str]:
-    """Display names of the job seekers at the booth now, from the fair's presence set."""
-    ids = _booth_visitors(await broker.members(presence.presence_key(fair_id)), booth_id)
-    if not ids:
-        return []
-    result = await session.exec(
-        select(User.display_name)
-        .where(col(User.id).in_(sorted(ids)[:MAX_VISITOR_NAMES]))
-        .order_by(col(User.display_name))
-    )
-    return result.all()
-
-
 # -- the organizer -------------------------------------------------------------------
 
 
@@ -177,7 +132,7 @@ async def organize_list(request: Request) -> Response:
     app = app_context(request)
     async with unit_of_work(app.db, app.broker) as uow:
         rows = await fairs.organizer_fairs(uow.session, identity)
-        counts = await _booth_counts(uow.session, [f.id for f in rows if f.id is not None])
+        counts = await fairs.booth_counts(uow.session, [f.id for f in rows if f.id is not None])
     now = utcnow()
     items = [(f, phase_of(f, now), counts.get(f.id or 0, {})) for f in rows]
     return _page(request, "organize.html", {"items": items})
@@ -530,7 +485,7 @@ async def _line_context(
         "staff": await booths.staff_on_duty(session, booth.id),
         "visitor_count": counts.booths.get(booth.id, 0),
         "fair_count": counts.fair,
-        "visitors": await visitors_at(session, broker, fair.id, booth.id),
+        "visitors": await presence.visitors_at(session, broker, fair.id, booth.id),
         "my_conversations": mine,
     }
 

@@ -149,7 +149,13 @@ async def hand_over(
     if conversation.status != ConversationStatus.OPEN:
         raise Conflict("This conversation has already ended.")
     membership = await accounts.membership_of(session, to_user_id)
-    if membership is None or membership.org_id != conversation.org_id:
+    colleague = await accounts.user_by_id(session, to_user_id)
+    if (
+        membership is None
+        or membership.org_id != conversation.org_id
+        or colleague is None
+        or not colleague.is_active
+    ):
         raise Invalid("Choose a colleague from your organization.", field="to")
     if to_user_id == conversation.staff_id:
         raise Invalid("This colleague already holds the conversation.", field="to")

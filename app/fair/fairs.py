@@ -7,6 +7,7 @@ accepted, within the fair's booth cap. Seekers register within its capacity.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
@@ -507,3 +508,17 @@ async def register(session: AsyncSession, *, identity: Identity | None, fair_id:
 async def require_registered(session: AsyncSession, identity: Identity, fair_id: int) -> None:
     if not await is_registered(session, fair_id, identity.id):
         raise NotAllowed("Register for this fair first.", code="not_registered")
+
+
+async def booth_counts(session: AsyncSession, fair_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+    """Booths per fair and status, in one query."""
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    if fair_ids:
+        result = await session.exec(
+            select(Booth.fair_id, Booth.status, func.count())
+            .where(col(Booth.fair_id).in_(fair_ids))
+            .group_by(col(Booth.fair_id), col(Booth.status))
+        )
+        for fair_id, status, n in result.all():
+            counts[fair_id][status] = int(n)
+    return counts

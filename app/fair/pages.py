@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeGuard
 
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -22,7 +20,7 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from app.auth.identity import Identity, require_role
-from app.auth.models import Organization, Role
+from app.auth.models import Role
 from app.context import app_context
 from app.db import UnitOfWork, unit_of_work, utcnow
 from app.errors import FORM_ERRORS, AppError, Invalid, NotAllowed, NotFound
@@ -35,18 +33,11 @@ from app.fair import (
     postings,
     presence,
     queues,
-    repository,
     seekers,
 )
 from app.fair.labels import fair_label, script_strings
 from app.fair.models import (
     ApplicationStatus,
-    BookmarkKind,
-    Booth,
-    BoothStatus,
-    Fair,
-    FairStatus,
-    Posting,
 )
 from app.fair.schedule import Phase, days_of, hours_of, phase_of, zone
 from app.uploads import RESUME_MAX_BYTES
@@ -212,26 +203,6 @@ async def booth_page(request: Request) -> Response:
 # -- a job at a fair ------------------------------------------------------------------
 
 
-async def _booth_showing(
-    session: AsyncSession, fair_id: int, job: postings.PublicPosting, today: date
-) -> Booth:
-    """The fair's accepted booth that shows this posting, or NotFound."""
-    booth = (
-        await session.exec(
-            select(Booth).where(
-                Booth.fair_id == fair_id,
-                Booth.org_id == job.org.id,
-                Booth.status == BoothStatus.ACCEPTED,
-            )
-        )
-    ).first()
-    if booth is not None:
-        shown = await booths.booth_postings(session, booth, today=today)
-        if any(posting.id == job.posting.id for posting, _, _ in shown):
-            return booth
-    raise NotFound("This job is not available.")
-
-
 async def _show_job(
     request: Request,
     fair_id: int,
@@ -244,7 +215,13 @@ async def _show_job(
         session = uow.session
         fair = await fairs.visible_fair(session, identity, fair_id)
         job = await postings.public_posting(session, posting_id=posting_id)
-        booth = await _booth_showing(session, fair_id, job, utcnow().date())
+        booth = await booths.booth_showing(
+            session,
+            fair_id,
+            org_id=job.org.id or 0,
+            posting_id=job.posting.id or 0,
+            today=utcnow().date(),
+        )
         context: dict[str, Any] = {
             "fair": fair,
             "phase": phase_of(fair, utcnow()),
@@ -323,65 +300,6 @@ async def share_revoke(request: Request) -> Response:
     return redirect("/me#shares")
 
 
-@dataclass(slots=True)
-class BookmarkItem:
-    kind: str
-    target_id: int
-    title: str  # empty when the booth or job is no longer shown
-    subtitle: str
-    href: str
-
-
-async def bookmark_items(session: AsyncSession, user_id: int) -> list[BookmarkItem]:
-    """The seeker's bookmarks with names: booths with their fair, jobs still shown."""
-    marks = await seekers.bookmarks_of(session, user_id)
-    booth_ids = [target for kind, target in marks if kind == BookmarkKind.BOOTH]
-    posting_ids = [target for kind, target in marks if kind == BookmarkKind.POSTING]
-    items: list[BookmarkItem] = []
-    if booth_ids:
-        rows = await session.exec(
-            select(Booth, Fair, Organization)
-            .join(Fair, col(Fair.id) == col(Booth.fair_id))
-            .join(Organization, col(Organization.id) == col(Booth.org_id))
-            .where(col(Booth.id).in_(booth_ids))
-        )
-        found = {booth.id: (booth, fair, org) for booth, fair, org in rows.all()}
-        for booth_id in booth_ids:
-            booth, fair, org = found.get(booth_id, (None, None, None))
-            shown = (
-                booth is not None
-                and fair is not None
-                and booth.status == BoothStatus.ACCEPTED
-                and fair.status == FairStatus.PUBLISHED
-            )
-            items.append(
-                BookmarkItem(
-                    kind=BookmarkKind.BOOTH,
-                    target_id=booth_id,
-                    title=org.name if shown and org else "",
-                    subtitle=fair.title if shown and fair else "",
-                    href=f"/fairs/{fair.id}/booths/{booth_id}" if shown and fair else "",
-                )
-            )
-    if posting_ids:
-        rows_jobs = await session.exec(
-            repository.visible_query(utcnow().date()).where(col(Posting.id).in_(posting_ids))
-        )
-        jobs = {posting.id: (version, org) for posting, version, org in rows_jobs.all()}
-        for posting_id in posting_ids:
-            version, org = jobs.get(posting_id, (None, None))
-            items.append(
-                BookmarkItem(
-                    kind=BookmarkKind.POSTING,
-                    target_id=posting_id,
-                    title=version.title if version else "",
-                    subtitle=org.name if org else "",
-                    href=f"/jobs/{posting_id}" if version else "",
-                )
-            )
-    return sorted(items, key=lambda item: (item.kind, not item.title, item.title, item.target_id))
-
-
 # -- the seeker's own pages ---------------------------------------------------------------
 
 
@@ -392,7 +310,7 @@ async def me_page(request: Request) -> Response:
         context = {
             "applications": await applications.seeker_applications(session, identity),
             "tickets": await queues.seeker_tickets(session, identity),
-            "bookmarks": await bookmark_items(session, identity.id),
+            "bookmarks": await seekers.bookmark_items(session, identity.id),
             "conversations": await conversations.conversations_of(session, identity),
             "shares": await seekers.shares_of(session, identity),
             "profile_complete": seekers.profile_complete(

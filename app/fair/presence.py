@@ -14,10 +14,14 @@ import logging
 import secrets
 import weakref
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import orjson
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.auth.models import User
 from app.broker import Broker
 from app.events import encode_event
 from app.gateway.connection import Connection
@@ -135,3 +139,32 @@ class PresencePusher:
                 await self.push_once(loop.time())
             except Exception:
                 log.exception("pushing presence counts failed")
+
+
+MAX_VISITOR_NAMES = 100
+
+
+def booth_visitors(members: Iterable[str], booth_id: int) -> set[int]:
+    """User ids among presence members ("uid:booth:conn") standing at this booth."""
+    found: set[int] = set()
+    for member in members:
+        uid, _, rest = member.partition(":")
+        booth, _, _ = rest.partition(":")
+        if uid.isdigit() and booth == str(booth_id):
+            found.add(int(uid))
+    return found
+
+
+async def visitors_at(
+    session: AsyncSession, broker: Broker, fair_id: int, booth_id: int
+) -> Sequence[str]:
+    """Display names of the job seekers at the booth now, from the fair's presence set."""
+    ids = booth_visitors(await broker.members(presence_key(fair_id)), booth_id)
+    if not ids:
+        return []
+    result = await session.exec(
+        select(User.display_name)
+        .where(col(User.id).in_(sorted(ids)[:MAX_VISITOR_NAMES]))
+        .order_by(col(User.display_name))
+    )
+    return result.all()

@@ -19,11 +19,15 @@ from app.auth.identity import Identity, require_org_member, require_role
 from app.auth.models import Organization, Role, User
 from app.db import after_commit, insert_new, utcnow
 from app.errors import Invalid, NotAllowed, NotFound
+from app.fair import repository
 from app.fair.models import (
     Application,
     Bookmark,
     BookmarkKind,
     Booth,
+    BoothStatus,
+    Fair,
+    FairStatus,
     Posting,
     QueueTicket,
     ResumeShare,
@@ -317,3 +321,62 @@ async def bookmarks_of(session: AsyncSession, user_id: int) -> set[tuple[str, in
         select(Bookmark.kind, Bookmark.target_id).where(Bookmark.user_id == user_id)
     )
     return {(kind, target) for kind, target in result.all()}
+
+
+@dataclass(slots=True)
+class BookmarkItem:
+    kind: str
+    target_id: int
+    title: str  # empty when the booth or job is no longer shown
+    subtitle: str
+    href: str
+
+
+async def bookmark_items(session: AsyncSession, user_id: int) -> list[BookmarkItem]:
+    """The seeker's bookmarks with names: booths with their fair, jobs still shown."""
+    marks = await bookmarks_of(session, user_id)
+    booth_ids = [target for kind, target in marks if kind == BookmarkKind.BOOTH]
+    posting_ids = [target for kind, target in marks if kind == BookmarkKind.POSTING]
+    items: list[BookmarkItem] = []
+    if booth_ids:
+        rows = await session.exec(
+            select(Booth, Fair, Organization)
+            .join(Fair, col(Fair.id) == col(Booth.fair_id))
+            .join(Organization, col(Organization.id) == col(Booth.org_id))
+            .where(col(Booth.id).in_(booth_ids))
+        )
+        found = {booth.id: (booth, fair, org) for booth, fair, org in rows.all()}
+        for booth_id in booth_ids:
+            booth, fair, org = found.get(booth_id, (None, None, None))
+            shown = (
+                booth is not None
+                and fair is not None
+                and booth.status == BoothStatus.ACCEPTED
+                and fair.status == FairStatus.PUBLISHED
+            )
+            items.append(
+                BookmarkItem(
+                    kind=BookmarkKind.BOOTH,
+                    target_id=booth_id,
+                    title=org.name if shown and org else "",
+                    subtitle=fair.title if shown and fair else "",
+                    href=f"/fairs/{fair.id}/booths/{booth_id}" if shown and fair else "",
+                )
+            )
+    if posting_ids:
+        rows_jobs = await session.exec(
+            repository.visible_query(utcnow().date()).where(col(Posting.id).in_(posting_ids))
+        )
+        jobs = {posting.id: (version, org) for posting, version, org in rows_jobs.all()}
+        for posting_id in posting_ids:
+            version, org = jobs.get(posting_id, (None, None))
+            items.append(
+                BookmarkItem(
+                    kind=BookmarkKind.POSTING,
+                    target_id=posting_id,
+                    title=version.title if version else "",
+                    subtitle=org.name if org else "",
+                    href=f"/jobs/{posting_id}" if version else "",
+                )
+            )
+    return sorted(items, key=lambda item: (item.kind, not item.title, item.title, item.target_id))

@@ -23,7 +23,7 @@ from app.auth.identity import Identity, load_identity
 from app.auth.models import Organization, OrgMember, Role, User, Verification
 from app.db import unit_of_work, utcnow
 from app.errors import AppError
-from app.fair import console_pages, fairs, presence, queues, seekers
+from app.fair import fairs, presence, queues, seekers
 from app.fair.models import (
     Booth,
     BoothPosting,
@@ -778,4 +778,4 @@ async def test_console_calls_and_follows_the_line_live(
 
 def test_visitors_are_read_from_presence_members() -> None:
     members = {"7:3:a.1", "7:3:b.2", "8:0:a.3", "9:3:a.4", "10:31:a.5", "x:3:a.6", "11:3"}
-    assert console_pages._booth_visitors(members, 3) == {7, 9, 11}
+    assert presence.booth_visitors(members, 3) == {7, 9, 11}
