@@ -21,7 +21,7 @@ from app.broker import create_broker
 from app.context import AppContext
 from app.db import Database
 from app.errors import AppError
-from app.fair import console_pages
+from app.fair import booth_pages, conversation_pages, organize_pages
 from app.fair import pages as fair_pages
 from app.fair import routes as fair_routes
 from app.fair.frames import register_fair_gateway
@@ -86,7 +86,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *auth_routes.routes,
         *fair_routes.routes,
         *fair_pages.routes,
-        *console_pages.routes,
+        *organize_pages.routes,
+        *booth_pages.routes,
+        *conversation_pages.routes,
         *media.routes,
         *moderation_routes.routes,
         WebSocketRoute("/ws", websocket_endpoint, name="ws"),

@@ -68,7 +68,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("POST", "/moderation/items/{item_id}/release"): STAFF,
     ("GET", "/admin/users"): {Role.ADMIN},
     ("POST", "/admin/users/{user_id}/active"): {Role.ADMIN},
-    # Organizer fair admin, exhibitor booths, booth console, conversations (console_pages).
+    # Organizer fair admin, exhibitor booths, booth console, conversations (organize_pages, booth_pages, conversation_pages).
     ("GET", "/organize"): {Role.ORGANIZER, Role.ADMIN},
     ("GET", "/organize/new"): {Role.ORGANIZER, Role.ADMIN},
     ("POST", "/organize/new"): {Role.ORGANIZER, Role.ADMIN},
@@ -97,7 +97,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("POST", "/conversations/{conversation_id}/end"): {Role.SEEKER, Role.EMPLOYER},
     ("POST", "/conversations/{conversation_id}/handover"): {Role.SEEKER, Role.EMPLOYER},
     ("GET", "/seekers/{seeker_id}/resume"): {Role.EMPLOYER},
-    # End of console_pages routes.
+    # End of the organizer, booth and conversation routes.
     # Public and job-seeker fair pages (app/fair/pages.py).
     ("GET", "/fairs"): EVERYONE,
     ("GET", "/fairs/{fair_id}"): EVERYONE,

@@ -89,7 +89,7 @@ def local_input(moment: datetime | None, tz_name: str) -> str:
     return moment.astimezone(zone(tz_name)).strftime("%Y-%m-%dT%H:%M")
 
 
-# Passed to the templates of app/fair/console_pages.py.
+# Passed to the templates of the organizer, booth and conversation pages.
 HELPERS: dict[str, Callable[..., str]] = {
     "phase_label": _labeller(PHASE),
     "booth_status_label": _labeller(BOOTH_STATUS),
