@@ -9,8 +9,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy.engine import Connection
 
 import app.models
-from app.fair.search import include_in_autogenerate
 from app.db import Database
+from app.fair.search import include_in_autogenerate
 from app.migrate import downgrade, upgrade
 
 
