@@ -195,7 +195,7 @@ async def test_rate_limit_refuses_past_ten_and_stores_nothing(line: Line) -> Non
 async def test_pin_and_remove_by_booth_staff_only(line: Line) -> None:
     me, conv = await conversation(line)
     room = f"booth:{line.booth_id}"
-    await line.world.listen("boothchat:%d" % line.booth_id)
+    await line.world.listen(f"boothchat:{line.booth_id}")
     await send(line, me, room, "广告：高薪兼职")
     await send(line, line.staff, room, "欢迎提问")
     neighbour = await line.neighbour()
