@@ -21,7 +21,7 @@ from app.broker import create_broker
 from app.context import AppContext
 from app.db import Database
 from app.errors import AppError
-from app.fair import booth_pages, conversation_pages, organize_pages
+from app.fair import booth_pages, chat_pages, conversation_pages, organize_pages
 from app.fair import pages as fair_pages
 from app.fair import routes as fair_routes
 from app.fair.frames import register_fair_gateway
@@ -89,6 +89,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *organize_pages.routes,
         *booth_pages.routes,
         *conversation_pages.routes,
+        *chat_pages.routes,
         *media.routes,
         *moderation_routes.routes,
         WebSocketRoute("/ws", websocket_endpoint, name="ws"),

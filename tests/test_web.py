@@ -98,6 +98,8 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("POST", "/conversations/{conversation_id}/handover"): {Role.SEEKER, Role.EMPLOYER},
     ("GET", "/seekers/{seeker_id}/resume"): {Role.EMPLOYER},
     # End of the organizer, booth and conversation routes.
+    # Chat history as JSON (app/fair/chat_pages.py); "{room}" itself is no room: 404.
+    ("GET", "/chat/{room}/history"): SIGNED_IN,
     # Public and job-seeker fair pages (app/fair/pages.py).
     ("GET", "/fairs"): EVERYONE,
     ("GET", "/fairs/{fair_id}"): EVERYONE,

@@ -21,6 +21,7 @@ from app.context import AppContext
 from app.db import serialized_writes, unit_of_work
 from app.errors import AppError, NotAllowed
 from app.fair import booths, conversations, fairs, presence, queues
+from app.fair.chat_frames import register_chat_frames
 from app.fair.models import Booth
 from app.gateway.channels import Channels
 from app.gateway.connection import Connection
@@ -257,6 +258,7 @@ def register_fair_gateway(dispatcher: Dispatcher, channels: Channels, lifecycle:
     dispatcher.register(QueueFollowUp, on_follow_up)
     dispatcher.register(QueueCallNext, on_call_next)
     dispatcher.register(BoothDuty, on_duty)
+    register_chat_frames(dispatcher)
     channels.register("fair", fair_policy)
     channels.register("queue", queue_policy)
     channels.register("booth", booth_policy)

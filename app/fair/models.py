@@ -419,3 +419,55 @@ class Conversation(SQLModel, table=True):
     last_seq: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     started_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+# -- chat ---------------------------------------------------------------------------------
+
+
+class ChatRoom(SQLModel, table=True):
+    """A chat room (``booth:<id>`` or ``conv:<id>``) and the last sequence number it gave.
+
+    Each message takes the next number with ``UPDATE ... SET last_seq = last_seq + 1
+    RETURNING`` in the transaction that stores it, so numbers have no gaps or repeats.
+    """
+
+    __tablename__ = "chat_room"
+
+    id: int | None = Field(default=None, primary_key=True)
+    room: str = Field(max_length=40, unique=True)
+    last_seq: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+
+
+class ChatMessage(SQLModel, table=True):
+    __tablename__ = "chat_message"
+    __table_args__ = (
+        sa.UniqueConstraint("room_id", "seq", name="uq_chat_message_seq"),
+        # A client's retry with the same key is answered with the first ack.
+        sa.UniqueConstraint("room_id", "sender_id", "key", name="uq_chat_message_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    room_id: int = Field(foreign_key="chat_room.id", ondelete="CASCADE")
+    seq: int
+    sender_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    key: str = Field(max_length=64)
+    # Plain text; clients escape it when they show it.
+    body: str = Field(max_length=2000)
+    staff: bool = False
+    # Categories that screen_chat_message found (fee, contact, identity, harassment ...).
+    flags: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    pinned: bool = False
+    removed: bool = False
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ChatRead(SQLModel, table=True):
+    """How far a user has read in a room; only ever moves forward."""
+
+    __tablename__ = "chat_read"
+    __table_args__ = (sa.UniqueConstraint("room_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    room_id: int = Field(foreign_key="chat_room.id", ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    last_read_seq: int = 0

@@ -8,6 +8,7 @@ from typing import Any
 import orjson
 
 from app.auth.identity import Identity
+from app.gateway.hub import Subscriber
 from app.gateway.protocol import CloseCode
 from app.gateway.wire import Wire, text_frame
 
@@ -20,6 +21,9 @@ class Connection:
         self.identity = identity
         self.wire = wire
         self.channels: set[str] = set()
+        # Channels whose deliveries pass through a domain's filter (chat resume) instead of
+        # going straight to the wire: channel -> the subscriber the hub holds for it.
+        self.feeds: dict[str, Subscriber] = {}
         # Per-socket state kept by domains (e.g. where the visitor is in a fair).
         self.state: dict[str, Any] = {}
         # Fixed at connect: a changed password or a log-out closes the socket instead.
@@ -31,6 +35,10 @@ class Connection:
 
     def deliver(self, payload: bytes, frame: bytes) -> None:
         self.wire.deliver(payload, frame)
+
+    def subscriber(self, channel: str) -> Subscriber:
+        """What the hub holds for this socket on ``channel``."""
+        return self.feeds.get(channel, self)
 
     def send(self, frame: dict[str, Any]) -> None:
         payload = orjson.dumps(frame)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Union
 import orjson
 from pydantic import Field, TypeAdapter, ValidationError
 
-from app.errors import AppError
+from app.errors import AppError, TooManyRequests
 from app.gateway.connection import Connection
 from app.gateway.protocol import ClientFrame, error_frame
 from app.i18n import gettext
@@ -75,7 +75,9 @@ class Dispatcher:
         try:
             await handler(ctx, frame)
         except AppError as exc:
-            conn.send_raw(error_frame(exc.code, gettext(exc.message, **exc.params), frame.id))
+            extra = {"retry_after": exc.retry_after} if isinstance(exc, TooManyRequests) else {}
+            message = gettext(exc.message, **exc.params)
+            conn.send_raw(error_frame(exc.code, message, frame.id, **extra))
         except Exception:
             log.exception("frame handler for %s failed", frame.type)
             conn.send_raw(

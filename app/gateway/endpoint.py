@@ -94,8 +94,9 @@ async def _serve(websocket: WebSocket, app: AppContext, identity: Identity) -> N
     finally:
         app.hub.leave(control, watch)
         for channel in conn.channels:
-            app.hub.leave(channel, conn)
+            app.hub.leave(channel, conn.subscriber(channel))
         conn.channels.clear()
+        conn.feeds.clear()
         await app.lifecycle.run(app.lifecycle.on_close, conn, app)
 
 

@@ -37,7 +37,7 @@ async def subscribe(ctx: FrameContext, frame: Subscribe) -> None:
 
 async def unsubscribe(ctx: FrameContext, frame: Unsubscribe) -> None:
     ctx.conn.channels.discard(frame.channel)
-    ctx.app.hub.leave(frame.channel, ctx.conn)
+    ctx.app.hub.leave(frame.channel, ctx.conn.feeds.pop(frame.channel, ctx.conn))
     ctx.reply("unsubscribed", channel=frame.channel)
 
 
