@@ -73,6 +73,8 @@ DECISION = {
     "approve": N_("approved"),
     "reject": N_("rejected"),
     "request_changes": N_("changes requested"),
+    "remove": N_("message removed"),
+    "dismiss": N_("message kept"),
 }
 
 

@@ -1,4 +1,5 @@
-"""Chat frames: send, join (resume), history, pin/remove, read marks, typing.
+"""Chat frames: send, join (resume), history, pin/remove, read marks, typing, and the
+safety frames: report a message, block a conversation.
 
 A socket joins a room with ``chat.join``; the hub then holds a :class:`ChatFeed` for it
 instead of the connection, so live messages that arrive while the backlog is read are held
@@ -14,7 +15,7 @@ from pydantic import Field
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.db import serialized_writes, unit_of_work
-from app.fair import chat
+from app.fair import chat, chat_safety
 from app.gateway.connection import Connection
 from app.gateway.dispatch import Dispatcher, FrameContext
 from app.gateway.handlers import MAX_CHANNELS_PER_SOCKET, TooManyChannels
@@ -131,7 +132,7 @@ async def on_send(ctx: FrameContext, frame: ChatSend) -> None:
     try:
         sent = await _write(
             ctx,
-            lambda s: chat.send_message(
+            lambda s: chat_safety.send_message(
                 s,
                 ctx.app.broker,
                 identity=identity,
@@ -227,10 +228,15 @@ async def on_read(ctx: FrameContext, frame: ChatRead) -> None:
 
 async def on_typing(ctx: FrameContext, frame: ChatTyping) -> None:
     """No reply: typing notices are best effort."""
-    await _read(
-        ctx,
-        lambda s: chat.typing(ctx.app.broker, s, identity=ctx.conn.identity, room=frame.room),
-    )
+
+    async def typing(session: AsyncSession) -> bool:
+        await chat.access(session, ctx.conn.identity, frame.room)  # not_found comes first
+        await chat_safety.check_not_blocked(session, frame.room)
+        return await chat.typing(
+            ctx.app.broker, session, identity=ctx.conn.identity, room=frame.room
+        )
+
+    await _read(ctx, typing)
 
 
 def register_chat_frames(dispatcher: Dispatcher) -> None:
@@ -241,3 +247,60 @@ def register_chat_frames(dispatcher: Dispatcher) -> None:
     dispatcher.register(ChatRemove, on_remove)
     dispatcher.register(ChatRead, on_read)
     dispatcher.register(ChatTyping, on_typing)
+    register_chat_safety_frames(dispatcher)
+
+
+# -- safety: reports and blocks (app/fair/chat_safety.py) ----------------------------------
+
+
+class ChatReport(ClientFrame):
+    type: Literal["chat.report"]
+    room: str = RoomName
+    seq: int = Field(ge=1, lt=2**31)
+    reason: str = Field(max_length=32)
+    note: str = Field(default="", max_length=2000)
+
+
+class ChatBlock(ClientFrame):
+    type: Literal["chat.block"]
+    room: str = RoomName
+
+
+class ChatUnblock(ClientFrame):
+    type: Literal["chat.unblock"]
+    room: str = RoomName
+
+
+async def on_report(ctx: FrameContext, frame: ChatReport) -> None:
+    await _write(
+        ctx,
+        lambda s: chat_safety.report_message(
+            s,
+            identity=ctx.conn.identity,
+            room=frame.room,
+            seq=frame.seq,
+            reason=frame.reason,
+            note=frame.note,
+        ),
+    )
+    ctx.reply("chat.reported", room=frame.room, seq=frame.seq)
+
+
+async def on_block(ctx: FrameContext, frame: ChatBlock) -> None:
+    state = await _write(
+        ctx, lambda s: chat_safety.block(s, identity=ctx.conn.identity, room=frame.room)
+    )
+    ctx.reply("chat.blocked", room=frame.room, **state)
+
+
+async def on_unblock(ctx: FrameContext, frame: ChatUnblock) -> None:
+    state = await _write(
+        ctx, lambda s: chat_safety.unblock(s, identity=ctx.conn.identity, room=frame.room)
+    )
+    ctx.reply("chat.unblocked", room=frame.room, **state)
+
+
+def register_chat_safety_frames(dispatcher: Dispatcher) -> None:
+    dispatcher.register(ChatReport, on_report)
+    dispatcher.register(ChatBlock, on_block)
+    dispatcher.register(ChatUnblock, on_unblock)

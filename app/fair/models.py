@@ -471,3 +471,34 @@ class ChatRead(SQLModel, table=True):
     room_id: int = Field(foreign_key="chat_room.id", ondelete="CASCADE")
     user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
     last_read_seq: int = 0
+
+
+class ChatReport(SQLModel, table=True):
+    """Someone who may read a room reports one message to the moderators; once per person."""
+
+    __tablename__ = "chat_report"
+    __table_args__ = (sa.UniqueConstraint("message_id", "reporter_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: int = Field(foreign_key="chat_message.id", index=True, ondelete="CASCADE")
+    reporter_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
+    reason: str = Field(max_length=32)
+    note: str = Field(default="", max_length=500, sa_column_kwargs={"server_default": ""})
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ChatBlock(SQLModel, table=True):
+    """One side of a conversation blocked the other: nobody may write in it until undone.
+
+    ``by_staff`` tells the side (the organization's staff, or the seeker): any staff member
+    may undo a block a colleague made.
+    """
+
+    __tablename__ = "chat_block"
+    __table_args__ = (sa.UniqueConstraint("conversation_id", "by_staff"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int = Field(foreign_key="conversation.id", ondelete="CASCADE")
+    blocked_by: int = Field(foreign_key="user.id", ondelete="CASCADE")
+    by_staff: bool = False
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -14,6 +14,7 @@ from app.db import UTCDateTime, utcnow
 class ItemKind(StrEnum):
     POSTING = "posting"
     ORGANIZATION = "organization"
+    CHAT_MESSAGE = "chat_message"
 
 
 class ItemReason(StrEnum):
@@ -34,6 +35,9 @@ class Decision(StrEnum):
     APPROVE = "approve"
     REJECT = "reject"
     REQUEST_CHANGES = "request_changes"
+    # Chat messages: take the message out of the room, or keep it.
+    REMOVE = "remove"
+    DISMISS = "dismiss"
 
 
 class ReviewItem(SQLModel, table=True):
@@ -46,6 +50,9 @@ class ReviewItem(SQLModel, table=True):
     org_id: int = Field(foreign_key="organization.id", index=True, ondelete="CASCADE")
     version_id: int | None = Field(
         default=None, foreign_key="posting_version.id", ondelete="CASCADE"
+    )
+    chat_message_id: int | None = Field(
+        default=None, foreign_key="chat_message.id", index=True, ondelete="CASCADE"
     )
     risk: float = Field(default=0.0)
     enqueued_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

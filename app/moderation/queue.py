@@ -210,6 +210,7 @@ async def counts(session: AsyncSession, *, now: datetime | None = None) -> dict[
         "total": sum(by_kind.values()),
         "postings": by_kind.get(ItemKind.POSTING, 0),
         "organizations": by_kind.get(ItemKind.ORGANIZATION, 0),
+        "chat_messages": by_kind.get(ItemKind.CHAT_MESSAGE, 0),
         "leased": int(leased),
         "oldest_wait": (now - oldest) if oldest else None,
     }

@@ -9,6 +9,7 @@ from starlette.routing import Route
 from app.context import app_context
 from app.db import unit_of_work
 from app.errors import FORM_ERRORS, NotFound
+from app.fair.console_labels import HELPERS
 from app.moderation import service
 from app.moderation.highlight import by_severity, segments
 from app.web import form, identity_of, redirect, render, render_invalid, text_field
@@ -56,7 +57,12 @@ async def _item_context(request: Request, item_id: int) -> dict[str, object]:
         segs = {
             name: segments(getattr(view.version, name), view.findings, name) for name in TEXT_FIELDS
         }
+    if view.chat is not None:
+        segs = {"message": segments(view.chat.message.message.body, view.findings, "message")}
     return {
+        "fair_time": HELPERS["fair_time"],
+        "zone_label": HELPERS["zone_label"],
+        "chat_reasons": service.CHAT_REMOVE_REASONS,
         "view": view,
         "findings": by_severity(view.findings),
         "segments": segs,

@@ -18,8 +18,8 @@ from app.auth.uscc import USCCError, normalize_uscc
 from app.db import utcnow
 from app.errors import Conflict, Invalid, NotFound
 from app.events import emit
+from app.fair import chat_safety, search
 from app.fair import repository as postings_repo
-from app.fair import search
 from app.fair.models import POSTING_FIELDS, Posting, PostingVersion, VersionStatus
 from app.fair.postings import public_posting
 from app.i18n import N_
@@ -51,6 +51,14 @@ REPORT_REASONS = {
     "fraud": N_("Asks for money or looks like a scam"),
     "contact": N_("Asks to continue on WeChat, QQ or by phone"),
     "other": N_("Something else"),
+}
+# Why a moderator removed a chat message: the same codes as the reports.
+CHAT_REMOVE_REASONS = chat_safety.REPORT_REASONS
+# Which decisions fit which kind of item.
+DECISIONS = {
+    ItemKind.POSTING: {Decision.APPROVE, Decision.REJECT, Decision.REQUEST_CHANGES},
+    ItemKind.ORGANIZATION: {Decision.APPROVE, Decision.REJECT, Decision.REQUEST_CHANGES},
+    ItemKind.CHAT_MESSAGE: {Decision.REMOVE, Decision.DISMISS},
 }
 # Reports from this many different seekers hide a live posting until a moderator decides.
 HIDE_AFTER_REPORTS = 3
@@ -105,6 +113,7 @@ class ItemView:
     reports: Sequence[PostingReport]
     uscc_problem: str | None
     held_by_me: bool
+    chat: chat_safety.ReviewContext | None = None
 
 
 def _changes(
@@ -165,6 +174,10 @@ async def item_view(session: AsyncSession, *, identity: Identity | None, item_id
                 .order_by(col(PostingReport.id))
             )
         ).all()
+    chat = None
+    if item.chat_message_id is not None:
+        chat = await chat_safety.review_context(session, item.chat_message_id)
+        findings = chat.findings
     try:
         normalize_uscc(org.uscc)
         uscc_problem = None
@@ -189,6 +202,7 @@ async def item_view(session: AsyncSession, *, identity: Identity | None, item_id
         reports=reports,
         uscc_problem=uscc_problem,
         held_by_me=held,
+        chat=chat,
     )
 
 
@@ -201,9 +215,17 @@ async def decide(
     reasons: Sequence[str] = (),
     note: str = "",
 ) -> ReviewItem:
-    """Approve, reject or send back one item; only the holder of a valid lease may."""
+    """Approve, reject or send back one item (remove or keep a chat message); only the
+    holder of a valid lease may."""
     moderator = require_moderator(identity)
-    if decision not in set(Decision):
+    found = await session.get(ReviewItem, item_id)
+    if found is None:
+        raise NotFound("No such review item.")
+    if found.kind == ItemKind.CHAT_MESSAGE:
+        return await _decide_chat_message(
+            session, moderator, item_id, decision, reasons, note.strip()[:2000]
+        )
+    if decision not in DECISIONS[ItemKind.POSTING]:
         raise Invalid("Choose approve, reject or request changes.", field="decision")
     reasons = [r for r in dict.fromkeys(reasons) if r in REJECT_REASONS]
     note = note.strip()[:2000]
@@ -216,6 +238,31 @@ async def decide(
         await _decide_organization(session, moderator, item, Decision(decision), reasons, note)
     else:
         await _decide_posting(session, moderator, item, Decision(decision), reasons, note)
+    return item
+
+
+async def _decide_chat_message(
+    session: AsyncSession,
+    moderator: Identity,
+    item_id: int,
+    decision: str,
+    reasons: Sequence[str],
+    note: str,
+) -> ReviewItem:
+    if decision not in DECISIONS[ItemKind.CHAT_MESSAGE]:
+        raise Invalid("Choose remove or keep.", field="decision")
+    chosen = [r for r in dict.fromkeys(reasons) if r in CHAT_REMOVE_REASONS]
+    if decision == Decision.REMOVE and not chosen:
+        raise Invalid("Choose at least one reason for the removal.", field="reasons")
+    item = await queue.close(session, moderator_id=moderator.id, item_id=item_id, decision=decision)
+    await chat_safety.decide_message(
+        session,
+        moderator=moderator,
+        item=item,
+        decision=Decision(decision),
+        reasons=chosen if decision == Decision.REMOVE else [],
+        note=note,
+    )
     return item
 
 
