@@ -21,6 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.auth.identity import Identity
 from app.auth.models import Role, User
+from app.auth.service import user_channel
 from app.broker import Broker
 from app.db import insert_new
 from app.errors import Conflict, Invalid, NotAllowed, NotFound, TooManyRequests
@@ -41,6 +42,7 @@ from app.moderation.screening.chat import screen_chat_message
 BODY_LIMIT = 2000
 KEY_LIMIT = 64
 BACKLOG_LIMIT = 500
+PREVIEW_LIMIT = 60  # characters of a message in the other side's chat.notice
 PAGE_LIMIT = 100
 # Per user, across nodes: a fixed window of RATE_WINDOW_S seconds opened by the first
 # message, RATE_LIMIT messages in it. Not a smooth token bucket (get/set would race between
@@ -247,7 +249,30 @@ async def send_message(
         # Only staff see why a seeker's message was flagged: on their organization's channel.
         flagged = {"room": room, "seq": seq, "flagged": flags}
         emit(session, f"org:{allowed.org_id}", "chat.flagged", flagged)
+    if allowed.room.kind == "conv":
+        await _notify_other_side(session, allowed, identity, seq, text)
     return Sent(room=room, seq=seq, key=key)
+
+
+async def _notify_other_side(
+    session: AsyncSession, allowed: Access, identity: Identity, seq: int, text: str
+) -> None:
+    """A ``chat.notice`` on the other side's user channel, for pages outside the room."""
+    conversation = await session.get(Conversation, allowed.room.target_id)
+    if conversation is None:
+        return
+    recipient = conversation.seeker_id if allowed.staff else conversation.staff_id
+    if recipient is None or recipient == identity.id:
+        return
+    notice = {
+        "room": allowed.room.name,
+        "conversation": conversation.id,
+        "seq": seq,
+        "from": identity.user.display_name,
+        "staff": allowed.staff,
+        "preview": text[:PREVIEW_LIMIT],
+    }
+    emit(session, user_channel(recipient), "chat.notice", notice)
 
 
 async def sent_before(session: AsyncSession, *, identity: Identity, room: str, key: str) -> Sent:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -13,12 +15,12 @@ from app.auth.models import Role
 from app.context import app_context
 from app.db import unit_of_work
 from app.errors import FORM_ERRORS, AppError, Invalid
-from app.fair import conversations, fairs, seekers
+from app.fair import chat, conversations, fairs, seekers
 from app.fair.console_web import (
     page,
     path_id,
 )
-from app.fair.models import Booth, Outcome
+from app.fair.models import Booth, ChatRead, ChatRoom, Outcome
 from app.fair.schedule import DEFAULT_ZONE
 from app.web import form, identity_of, redirect, text_field
 
@@ -34,7 +36,30 @@ async def conversations_page(request: Request) -> Response:
     app = app_context(request)
     async with unit_of_work(app.db, app.broker) as uow:
         rows = await conversations.conversations_of(uow.session, identity)
-    return page(request, "conversations.html", {"rows": rows, "tz": DEFAULT_ZONE})
+        unread = await chat.unread_counts(
+            uow.session, identity.id, [_room(row.conversation.id) for row in rows]
+        )
+    context = {
+        "rows": rows,
+        "tz": DEFAULT_ZONE,
+        "unread": {int(room.partition(":")[2]): count for room, count in unread.items()},
+    }
+    return page(request, "conversations.html", context)
+
+
+def _room(conversation_id: int | None) -> str:
+    return f"conv:{conversation_id}"
+
+
+async def _peer_read(session: AsyncSession, room: str, *, staff: bool, seeker_id: int) -> int:
+    """How far the other side has read: the seeker for staff, any staff for the seeker."""
+    other = col(ChatRead.user_id) == seeker_id if staff else col(ChatRead.user_id) != seeker_id
+    result = await session.exec(
+        select(func.max(ChatRead.last_read_seq))
+        .join(ChatRoom, col(ChatRoom.id) == col(ChatRead.room_id))
+        .where(ChatRoom.room == room, other)
+    )
+    return int(result.one() or 0)
 
 
 async def _conversation_page(
@@ -67,6 +92,11 @@ async def _conversation_page(
             if staff
             else []
         )
+        room = _room(conversation.id)
+        chat_access = await chat.access(uow.session, identity, room)
+        peer_read = await _peer_read(
+            uow.session, room, staff=chat_access.staff, seeker_id=conversation.seeker_id
+        )
     context = {
         "row": row,
         "conversation": conversation,
@@ -78,6 +108,9 @@ async def _conversation_page(
         "colleagues": colleagues,
         "outcomes": list(Outcome),
         "values": values or {},
+        "chat_room_name": room,
+        "chat_access": chat_access,
+        "peer_read": peer_read,
     }
     return page(request, "conversation.html", context, error)
 

@@ -27,6 +27,7 @@ from app.errors import FORM_ERRORS, AppError, Invalid, NotAllowed, NotFound
 from app.fair import (
     applications,
     booths,
+    chat,
     conversations,
     fairs,
     lobby,
@@ -189,6 +190,8 @@ async def booth_page(request: Request) -> Response:
             "marks": await _marks(session, identity),
             "applied": {},
             "shared": False,
+            "chat_room_name": f"booth:{booth.id}",
+            "chat_access": await _chat_access(session, identity, f"booth:{booth.id}"),
         }
         if _is_seeker(identity):
             context["applied"] = await applications.applied_posting_ids(session, identity.id)
@@ -198,6 +201,18 @@ async def booth_page(request: Request) -> Response:
             )
     context["counts"] = await presence.counts_of(app_context(request).broker, fair_id)
     return _show(request, "fair/booth.html", context)
+
+
+async def _chat_access(
+    session: AsyncSession, identity: Identity | None, room: str
+) -> chat.Access | None:
+    """Whether the viewer may read and write the booth's chat (None: may not read it)."""
+    if identity is None:
+        return None
+    try:
+        return await chat.access(session, identity, room)
+    except NotFound:
+        return None
 
 
 # -- a job at a fair ------------------------------------------------------------------

@@ -174,7 +174,7 @@ async def test_fair_pages_render_in_english_and_chinese(site: FairSite) -> None:
     assert "销售代表" in booth
     assert "no data yet" in booth
     assert 'id="booth-chat"' in booth
-    assert "Booth chat opens soon" in booth
+    assert "Log in to read and join the booth chat." in booth
     for testid in ("queue-join", "queue-leave", "queue-accept", "queue-position", "queue-eta"):
         # Anonymous visitors see the line's facts but no buttons to queue.
         assert has_testid(booth, testid) == (
