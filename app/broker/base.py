@@ -61,6 +61,12 @@ class Broker(abc.ABC):
         """Atomically add ``amount``; a new key starts at 0 and expires after ``ttl`` seconds."""
 
     @abc.abstractmethod
+    async def take_token(self, key: str, *, capacity: int, per_s: float) -> float:
+        """Token bucket: take one token from the bucket at ``key`` (full at ``capacity``,
+        refilled at ``per_s`` tokens a second). Returns 0 if a token was taken, else the
+        seconds until one will be there (nothing is taken). Atomic across nodes."""
+
+    @abc.abstractmethod
     async def ttl(self, key: str) -> float | None:
         """Seconds until ``key`` expires; None if it is missing or never expires."""
 

@@ -77,6 +77,22 @@ class MemoryBroker(Broker):
         self._wrote()
         return value
 
+    async def take_token(self, key: str, *, capacity: int, per_s: float) -> float:
+        now = time.monotonic()
+        entry = self._live(key)
+        tokens = float(capacity)
+        if entry is not None:
+            level, _, stamp = entry[0].decode().partition(":")
+            tokens = min(capacity, float(level) + (now - float(stamp)) * per_s)
+        wait = 0.0
+        if tokens >= 1:
+            tokens -= 1
+        else:
+            wait = (1 - tokens) / per_s
+        self._values[key] = (f"{tokens:.6f}:{now:.6f}".encode(), _deadline(capacity / per_s + 1))
+        self._wrote()
+        return wait
+
     async def ttl(self, key: str) -> float | None:
         entry = self._live(key)
         if entry is None or entry[1] is None:

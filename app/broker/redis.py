@@ -45,6 +45,28 @@ return value
 """
 
 # Prune, add or refresh the member, and keep the key alive at least as long as it.
+# The bucket is "tokens:timestamp" on the server's own clock, so nodes with skewed clocks
+# share one bucket correctly.
+_TAKE_TOKEN = """
+local capacity = tonumber(ARGV[1])
+local rate = tonumber(ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local tokens = capacity
+local state = redis.call('GET', KEYS[1])
+if state then
+  local sep = string.find(state, ':', 1, true)
+  local level = tonumber(string.sub(state, 1, sep - 1))
+  local stamp = tonumber(string.sub(state, sep + 1))
+  tokens = math.min(capacity, level + math.max(0, now - stamp) * rate)
+end
+local wait = 0
+if tokens >= 1 then tokens = tokens - 1 else wait = (1 - tokens) / rate end
+redis.call('SET', KEYS[1], string.format('%.6f:%.6f', tokens, now),
+  'PX', math.ceil(capacity / rate * 1000) + 1000)
+return tostring(wait)
+"""
+
 _TOUCH = """
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
 redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
@@ -230,6 +252,10 @@ class RedisBroker(Broker):
     async def incr(self, key: str, amount: int = 1, *, ttl: float | None = None) -> int:
         millis = 0 if ttl is None else _ms(ttl)
         return int(await self._redis.eval(_INCR, 1, self.prefix + key, amount, millis))
+
+    async def take_token(self, key: str, *, capacity: int, per_s: float) -> float:
+        wait = await self._redis.eval(_TAKE_TOKEN, 1, self.prefix + key, capacity, repr(per_s))
+        return float(wait.decode() if isinstance(wait, bytes) else wait)
 
     async def ttl(self, key: str) -> float | None:
         millis = int(await self._redis.pttl(self.prefix + key))

@@ -44,11 +44,10 @@ KEY_LIMIT = 64
 BACKLOG_LIMIT = 500
 PREVIEW_LIMIT = 60  # characters of a message in the other side's chat.notice
 PAGE_LIMIT = 100
-# Per user, across nodes: a fixed window of RATE_WINDOW_S seconds opened by the first
-# message, RATE_LIMIT messages in it. Not a smooth token bucket (get/set would race between
-# nodes); incr is atomic everywhere, and bursts are bounded by 2 x RATE_LIMIT per window.
+# Per user, across nodes: a token bucket in the broker (atomic on every backend). A burst of
+# RATE_LIMIT messages, then one every 1 / RATE_PER_S seconds.
 RATE_LIMIT = 10
-RATE_WINDOW_S = 10
+RATE_PER_S = 1.0
 TYPING_EVERY_S = 2
 
 # Chat message events start with this, then the decimal seq: a socket catching up can read
@@ -185,12 +184,10 @@ def _check_key(key: str) -> None:
 
 
 async def charge_rate(broker: Broker, user_id: int) -> None:
-    """Count one message against the user's window; refuse past RATE_LIMIT."""
-    key = f"chat:rate:{user_id}"
-    count = await broker.incr(key, ttl=RATE_WINDOW_S)
-    if count > RATE_LIMIT:
-        left = await broker.ttl(key)
-        retry_after = max(1, math.ceil(left if left is not None else RATE_WINDOW_S))
+    """Take one token from the user's bucket; refuse when it is empty."""
+    wait = await broker.take_token(f"chat:rate:{user_id}", capacity=RATE_LIMIT, per_s=RATE_PER_S)
+    if wait > 0:
+        retry_after = max(1, math.ceil(wait))
         raise TooManyRequests(
             "You are sending messages too fast; wait %(retry_after)s s.",
             code="rate_limited",

@@ -92,6 +92,8 @@ async def _conversation_page(
             if staff
             else []
         )
+        # The seeker may share the résumé from the conversation (the one attachment chat has).
+        shared = await seekers.org_may_see(uow.session, conversation.org_id, conversation.seeker_id)
         room = _room(conversation.id)
         chat_access = await chat.access(uow.session, identity, room)
         peer_read = await _peer_read(
@@ -105,6 +107,7 @@ async def _conversation_page(
         "fair": fair,
         "tz": fair.timezone if fair else DEFAULT_ZONE,
         "card": card,
+        "shared": shared,
         "colleagues": colleagues,
         "outcomes": list(Outcome),
         "values": values or {},

@@ -356,3 +356,25 @@ async def test_abandoned_set_key_expires(broker: Broker, ns: str) -> None:
 
 async def test_ping(broker: Broker) -> None:
     await broker.ping()
+
+
+async def test_token_bucket_allows_a_burst_then_the_refill_rate(broker: Broker, ns: str) -> None:
+    key = f"{ns}:bucket"
+    for _ in range(3):
+        assert await broker.take_token(key, capacity=3, per_s=20.0) == 0
+    wait = await broker.take_token(key, capacity=3, per_s=20.0)
+    assert 0 < wait <= 0.05 + 0.01  # one token takes 1/20 s to come back
+    # A refused take takes nothing: after the wait, exactly one token is there.
+    await asyncio.sleep(wait + 0.02)
+    assert await broker.take_token(key, capacity=3, per_s=20.0) == 0
+    assert await broker.take_token(key, capacity=3, per_s=20.0) > 0
+
+
+async def test_token_buckets_are_separate_and_refill_to_capacity(broker: Broker, ns: str) -> None:
+    a, b = f"{ns}:bucket-a", f"{ns}:bucket-b"
+    assert await broker.take_token(a, capacity=1, per_s=50.0) == 0
+    assert await broker.take_token(a, capacity=1, per_s=50.0) > 0
+    assert await broker.take_token(b, capacity=1, per_s=50.0) == 0
+    await asyncio.sleep(0.1)  # five tokens' worth of time, but the bucket holds one
+    assert await broker.take_token(a, capacity=1, per_s=50.0) == 0
+    assert await broker.take_token(a, capacity=1, per_s=50.0) > 0

@@ -779,3 +779,26 @@ async def test_console_calls_and_follows_the_line_live(
 def test_visitors_are_read_from_presence_members() -> None:
     members = {"7:3:a.1", "7:3:b.2", "8:0:a.3", "9:3:a.4", "10:31:a.5", "x:3:a.6", "11:3"}
     assert presence.booth_visitors(members, 3) == {7, 9, 11}
+
+
+async def test_seeker_shares_the_resume_from_the_conversation(site: Site) -> None:
+    """The one attachment chat has: the seeker who revoked access can share again from
+    the conversation, and the staff's card shows the contact details at once."""
+    organizer = await site.user(Role.ORGANIZER)
+    fair = await site.fair(organizer)
+    org, admin = await site.org("甲公司")
+    booth = await site.booth(fair, organizer, org, admin)
+    seeker = await site.seeker_in_line(fair, booth)
+    conversation = await site.conversation(booth, admin, seeker)
+    url = f"/conversations/{conversation.id}"
+    me = await site.who(seeker)
+    await site.act(lambda s: seekers.revoke_share(s, identity=me, org_id=org.id or 0))
+    mine = await site.client(seeker)
+    staff = await site.client(admin)
+    assert 'data-shared="0"' in (await staff.get(url)).text
+    page = (await mine.get(url)).text
+    assert 'data-testid="share-resume-button"' in page
+    shared = await post(mine, "/shares", {"org_id": str(org.id), "next": url})
+    assert shared.headers["location"] == url
+    assert 'data-testid="share-resume-button"' not in (await mine.get(url)).text
+    assert 'data-shared="1"' in (await staff.get(url)).text
