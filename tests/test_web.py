@@ -119,6 +119,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("POST", "/profile/resume/delete"): {Role.SEEKER},
     ("GET", "/applications/{application_id}"): {Role.SEEKER, Role.EMPLOYER},
     ("POST", "/applications/{application_id}/withdraw"): {Role.SEEKER},
+    ("POST", "/applications/{application_id}/conversation"): {Role.SEEKER, Role.EMPLOYER},
     ("POST", "/applications/{application_id}/status"): {Role.EMPLOYER},
     ("POST", "/applications/{application_id}/due"): {Role.EMPLOYER},
     # End of seeker fair pages.

@@ -18,11 +18,21 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.auth import repository as accounts
 from app.auth.identity import Identity
 from app.auth.models import Organization, Role, User
-from app.auth.service import user_channel
+from app.auth.service import org_channel, user_channel
 from app.db import utcnow
 from app.errors import Conflict, Invalid, NotFound
 from app.events import emit
-from app.fair.models import Conversation, ConversationStatus, Outcome, QueueTicket, TicketStatus
+from app.fair.models import (
+    Application,
+    ApplicationStatus,
+    Booth,
+    Conversation,
+    ConversationOrigin,
+    ConversationStatus,
+    Outcome,
+    QueueTicket,
+    TicketStatus,
+)
 
 MAX_OPEN_PER_STAFF = 4
 NOTE_LIMIT = 1000
@@ -32,12 +42,22 @@ def conversation_channel(conversation_id: int) -> str:
     return f"conv:{conversation_id}"
 
 
+# Live talks: one-to-one conversations opened from a booth line. Conversations about an
+# application are written at leisure and neither block a seeker from being called at a
+# booth nor count against a staff member's four.
+LIVE = ConversationOrigin.QUEUE
+
+
 async def staff_load(session: AsyncSession, staff_id: int) -> int:
-    """Open conversations plus pending invitations: what counts against the limit of 4."""
+    """Open live conversations plus pending calls: what counts against the limit of 4."""
     open_count = await session.exec(
         select(func.count())
         .select_from(Conversation)
-        .where(Conversation.staff_id == staff_id, Conversation.status == ConversationStatus.OPEN)
+        .where(
+            Conversation.staff_id == staff_id,
+            Conversation.status == ConversationStatus.OPEN,
+            Conversation.origin == LIVE,
+        )
     )
     invited = await session.exec(
         select(func.count())
@@ -51,7 +71,9 @@ async def seeker_busy(session: AsyncSession, seeker_id: int) -> bool:
     """In a conversation, or holding a call they may still accept (interviews join later)."""
     talking = await session.exec(
         select(Conversation.id).where(
-            Conversation.seeker_id == seeker_id, Conversation.status == ConversationStatus.OPEN
+            Conversation.seeker_id == seeker_id,
+            Conversation.status == ConversationStatus.OPEN,
+            Conversation.origin == LIVE,
         )
     )
     if talking.first() is not None:
@@ -217,3 +239,54 @@ async def conversation_detail(
 async def colleagues(session: AsyncSession, org_id: int) -> Sequence[tuple[int, str]]:
     members = await accounts.members_of(session, org_id)
     return [(user.id or 0, user.display_name) for _, user in members if user.is_active]
+
+
+async def open_for_application(
+    session: AsyncSession, *, identity: Identity | None, application_id: int
+) -> Conversation:
+    """A conversation about an application: the seeker writes to the employer, or staff
+    invite the applicant to talk. One open conversation per application; opening it again
+    returns it."""
+    application = await session.get(Application, application_id)
+    if application is None or identity is None:
+        raise NotFound("No such application.")
+    staff = identity.role == Role.EMPLOYER and identity.org_id == application.org_id
+    if not staff and identity.id != application.seeker_id:
+        raise NotFound("No such application.")
+    existing = (
+        await session.exec(
+            select(Conversation).where(
+                Conversation.application_id == application_id,
+                Conversation.status == ConversationStatus.OPEN,
+            )
+        )
+    ).first()
+    if existing is not None:
+        return existing
+    if application.status == ApplicationStatus.WITHDRAWN:
+        raise Conflict("This application was withdrawn.")
+    booth_id = None
+    if application.fair_id is not None:
+        booth_id = (
+            await session.exec(
+                select(Booth.id).where(
+                    Booth.fair_id == application.fair_id, Booth.org_id == application.org_id
+                )
+            )
+        ).first()
+    conversation = Conversation(
+        org_id=application.org_id,
+        seeker_id=application.seeker_id,
+        staff_id=identity.id if staff else None,
+        booth_id=booth_id,
+        application_id=application_id,
+        origin=ConversationOrigin.INVITATION if staff else ConversationOrigin.APPLICATION,
+    )
+    session.add(conversation)
+    await session.flush()
+    data = {"conversation": conversation.id, "application": application_id}
+    if staff:
+        emit(session, user_channel(application.seeker_id), "conversation.opened", data)
+    else:
+        emit(session, org_channel(application.org_id), "conversation.opened", data)
+    return conversation

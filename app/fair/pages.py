@@ -501,6 +501,18 @@ async def application_withdraw(request: Request) -> Response:
     return await _application_action(request, identity, action)
 
 
+async def application_conversation(request: Request) -> Response:
+    """Write to the employer about an application, or (staff) invite the applicant."""
+    identity = require_role(await identity_of(request), Role.SEEKER, Role.EMPLOYER)
+    application_id = _id(request, "application_id")
+    async with _uow(request) as uow:
+        conversation = await conversations.open_for_application(
+            uow.session, identity=identity, application_id=application_id
+        )
+        await uow.commit()
+    return redirect(f"/conversations/{conversation.id}")
+
+
 async def application_status(request: Request) -> Response:
     identity = require_role(await identity_of(request), Role.EMPLOYER)
     data = await form(request)
@@ -561,6 +573,12 @@ routes = [
         application_withdraw,
         methods=["POST"],
         name="application_withdraw",
+    ),
+    Route(
+        "/applications/{application_id}/conversation",
+        application_conversation,
+        methods=["POST"],
+        name="application_conversation",
     ),
     Route(
         "/applications/{application_id}/status",

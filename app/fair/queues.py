@@ -452,7 +452,9 @@ async def accept(
         raise QueueError("The call has expired.", code="invite_expired")
     talking = await session.exec(
         select(Conversation.id).where(
-            Conversation.seeker_id == identity.id, Conversation.status == ConversationStatus.OPEN
+            Conversation.seeker_id == identity.id,
+            Conversation.status == ConversationStatus.OPEN,
+            Conversation.origin == ConversationOrigin.QUEUE,
         )
     )
     if talking.first() is not None:
