@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 
 import httpx
 import pytest
@@ -21,8 +20,9 @@ from app.moderation import service as moderation
 from app.moderation.models import AuditEvent, ItemKind, ItemStatus, ReviewItem
 from tests.fair.svc_factories import Line, make_line, make_world
 from tests.fair.test_chat import conversation, send
-from tests.fair.ws_factories import Client, FairWorld, build_fair, cookie_for
-from tests.support import Live, csrf_of, live_server, settings_for
+from tests.fair.ws_factories import WsSite as Site
+from tests.fair.ws_factories import cookie_for, ws_site
+from tests.support import csrf_of
 
 
 @pytest.fixture
@@ -227,35 +227,10 @@ async def _write(line: Line, who: Identity, room: str, body: str) -> int:
 # -- over /ws and the moderation pages --------------------------------------------------
 
 
-@dataclass
-class Site:
-    live: Live
-    world: FairWorld
-    cookies: dict[str, str] = field(default_factory=dict)
-    clients: list[Client] = field(default_factory=list)
-
-    async def socket(self, who: str) -> Client:
-        if who not in self.cookies:
-            self.cookies[who] = await cookie_for(self.live, who)
-        client = await Client.open(self.live.ws_url, self.live, self.cookies[who])
-        self.clients.append(client)
-        return client
-
-
 @pytest_asyncio.fixture
 async def site(db_url: str, password_hash: str) -> AsyncIterator[Site]:
-    db = Database(db_url)
-    try:
-        world = await build_fair(db, password_hash)
-    finally:
-        await db.dispose()
-    async with live_server(settings_for(db_url)) as live:
-        site = Site(live, world)
-        try:
-            yield site
-        finally:
-            for client in site.clients:
-                await client.close()
+    async with ws_site(db_url, password_hash) as opened:
+        yield opened
 
 
 async def test_report_block_and_moderate_over_the_wire(site: Site) -> None:

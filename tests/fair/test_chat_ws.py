@@ -7,51 +7,24 @@ import asyncio
 import itertools
 import math
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 import orjson
 import pytest_asyncio
 
-from app.db import Database
 from app.fair import chat
 from app.fair.chat_frames import ChatFeed
-from tests.fair.ws_factories import Client, FairWorld, build_fair, cookie_for
-from tests.support import Live, live_server, settings_for
+from tests.fair.ws_factories import Client, cookie_for, ws_site
+from tests.fair.ws_factories import WsSite as Site
 
 _keys = itertools.count(1)
 
 
-@dataclass
-class Site:
-    live: Live
-    world: FairWorld
-    cookies: dict[str, str] = field(default_factory=dict)
-    clients: list[Client] = field(default_factory=list)
-
-    async def socket(self, who: str) -> Client:
-        if who not in self.cookies:
-            self.cookies[who] = await cookie_for(self.live, who)
-        client = await Client.open(self.live.ws_url, self.live, self.cookies[who])
-        self.clients.append(client)
-        return client
-
-
 @pytest_asyncio.fixture
 async def site(db_url: str, password_hash: str) -> AsyncIterator[Site]:
-    db = Database(db_url)
-    try:
-        world = await build_fair(db, password_hash)
-    finally:
-        await db.dispose()
-    async with live_server(settings_for(db_url)) as live:
-        site = Site(live, world)
-        try:
-            yield site
-        finally:
-            for client in site.clients:
-                await client.close()
+    async with ws_site(db_url, password_hash) as opened:
+        yield opened
 
 
 def send(room: str, body: str, key: str | None = None) -> dict[str, Any]:

@@ -9,54 +9,24 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import TypeVar
 
 import pytest_asyncio
 
-from app.db import Database
 from app.fair import queues
+from tests.fair.ws_factories import WsSite as Site
 from tests.fair.ws_factories import (
-    Client,
-    FairWorld,
-    build_fair,
-    cookie_for,
     unpublished_booth,
+    ws_site,
 )
-from tests.support import Live, live_server, settings_for
 
 T = TypeVar("T")
 
 
-@dataclass
-class Site:
-    live: Live
-    world: FairWorld
-    cookies: dict[str, str] = field(default_factory=dict)
-    clients: list[Client] = field(default_factory=list)
-
-    async def socket(self, who: str) -> Client:
-        if who not in self.cookies:
-            self.cookies[who] = await cookie_for(self.live, who)
-        client = await Client.open(self.live.ws_url, self.live, self.cookies[who])
-        self.clients.append(client)
-        return client
-
-
 @pytest_asyncio.fixture
 async def site(db_url: str, password_hash: str) -> AsyncIterator[Site]:
-    db = Database(db_url)
-    try:
-        world = await build_fair(db, password_hash)
-    finally:
-        await db.dispose()
-    async with live_server(settings_for(db_url)) as live:
-        site = Site(live, world)
-        try:
-            yield site
-        finally:
-            for client in site.clients:
-                await client.close()
+    async with ws_site(db_url, password_hash) as opened:
+        yield opened
 
 
 async def eventually(

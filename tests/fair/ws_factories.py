@@ -1,13 +1,15 @@
-"""A live fair built through the services, and a WebSocket client that waits for frames.
+"""A live fair built through the services, a WebSocket client that waits for frames, and
+a live server holding that fair.
 
-Shared by the one-node and the two-node WebSocket tests of queues and presence.
+Shared by the one-node and the two-node WebSocket tests of queues, presence and chat.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -23,7 +25,7 @@ from app.fair import fairs, postings, seekers
 from app.moderation import service as moderation
 from tests.conftest import add_org, add_user
 from tests.fair.test_postings import CLEAN
-from tests.support import cookie_header, login
+from tests.support import Live, cookie_header, live_server, login, settings_for
 
 TIMEOUT = 8.0
 Frame = dict[str, Any]
@@ -266,3 +268,36 @@ class Client:
 
     async def close(self) -> None:
         await self.ws.close()
+
+
+@dataclass
+class WsSite:
+    """A live server on a database holding :func:`build_fair`; sockets by person."""
+
+    live: Live
+    world: FairWorld
+    cookies: dict[str, str] = field(default_factory=dict)
+    clients: list[Client] = field(default_factory=list)
+
+    async def socket(self, who: str) -> Client:
+        if who not in self.cookies:
+            self.cookies[who] = await cookie_for(self.live, who)
+        client = await Client.open(self.live.ws_url, self.live, self.cookies[who])
+        self.clients.append(client)
+        return client
+
+
+@asynccontextmanager
+async def ws_site(db_url: str, password_hash: str) -> AsyncIterator[WsSite]:
+    db = Database(db_url)
+    try:
+        world = await build_fair(db, password_hash)
+    finally:
+        await db.dispose()
+    async with live_server(settings_for(db_url)) as live:
+        site = WsSite(live, world)
+        try:
+            yield site
+        finally:
+            for client in site.clients:
+                await client.close()
