@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -24,9 +24,11 @@ from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.broker import Broker
+from app.errors import AppError
 from app.events import pending_events
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Constraint names that are the same on SQLite and PostgreSQL, so migrations can name them.
 # Set before any model module defines a table.
@@ -161,6 +163,39 @@ class UnitOfWork:
             except Exception:
                 # The database holds the truth; clients resynchronise on reconnect.
                 log.exception("publishing to %s failed after commit", channel)
+
+
+# Session info key: a service that refuses a request (raises an AppError) but must keep
+# what it already changed (a missed call, a lapsed place) says so with keep_on_refusal().
+KEEP_ON_REFUSAL = "jobfair.keep_on_refusal"
+
+
+def keep_on_refusal(session: AsyncSession, keep: bool = True) -> None:
+    session.info[KEEP_ON_REFUSAL] = keep
+
+
+async def run_unit(
+    db: Database,
+    broker: Broker,
+    action: Callable[[AsyncSession], Awaitable[T]],
+    *,
+    serialize: bool = False,
+) -> T:
+    """Run ``action`` in one unit of work and commit. A refusal rolls back, unless the
+    service asked to keep its changes; ``serialize`` marks a hot write path (see
+    ``Database.write_lock``)."""
+    async with AsyncExitStack() as stack:
+        if serialize:
+            await stack.enter_async_context(serialized_writes(db))
+        uow = await stack.enter_async_context(unit_of_work(db, broker))
+        try:
+            result = await action(uow.session)
+        except AppError:
+            if uow.session.info.pop(KEEP_ON_REFUSAL, False):
+                await uow.commit()
+            raise
+        await uow.commit()
+        return result
 
 
 @asynccontextmanager

@@ -14,7 +14,7 @@ from typing import Literal, TypeVar
 from pydantic import Field
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.db import serialized_writes, unit_of_work
+from app.db import run_unit, unit_of_work
 from app.fair import chat, chat_safety
 from app.gateway.connection import Connection
 from app.gateway.dispatch import Dispatcher, FrameContext
@@ -116,10 +116,7 @@ class ChatFeed:
 
 
 async def _write(ctx: FrameContext, action: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    async with serialized_writes(ctx.app.db), unit_of_work(ctx.app.db, ctx.app.broker) as uow:
-        result = await action(uow.session)
-        await uow.commit()
-        return result
+    return await run_unit(ctx.app.db, ctx.app.broker, action, serialize=True)
 
 
 async def _read(ctx: FrameContext, action: Callable[[AsyncSession], Awaitable[T]]) -> T:

@@ -18,7 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.auth.identity import Identity
 from app.auth.models import Role
 from app.context import AppContext
-from app.db import serialized_writes, unit_of_work
+from app.db import run_unit, unit_of_work
 from app.errors import AppError, NotAllowed
 from app.fair import booths, conversations, fairs, presence, queues
 from app.fair.chat_frames import register_chat_frames
@@ -73,17 +73,8 @@ class BoothDuty(QueueFrame):
 
 
 async def _in_uow(ctx: FrameContext, action: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    """Run a service call in a unit of work and commit. Some refusals still changed
-    something that must be kept (a missed call, a lapsed place): the service marks those."""
-    async with serialized_writes(ctx.app.db), unit_of_work(ctx.app.db, ctx.app.broker) as uow:
-        try:
-            result = await action(uow.session)
-        except AppError:
-            if uow.session.info.pop("commit_on_error", False):
-                await uow.commit()
-            raise
-        await uow.commit()
-        return result
+    """A queue frame's service call: a hot write path, committed (see ``run_unit``)."""
+    return await run_unit(ctx.app.db, ctx.app.broker, action, serialize=True)
 
 
 def _identity(ctx: FrameContext) -> Identity:

@@ -10,8 +10,10 @@ import asyncio
 import contextlib
 import logging
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from app.context import AppContext
-from app.db import serialized_writes, unit_of_work, utcnow
+from app.db import run_unit, utcnow
 from app.fair import queues
 from app.fair.presence import PresencePusher
 
@@ -21,12 +23,12 @@ SWEEP_EVERY_S = 5.0
 
 
 async def sweep_queues_once(app: AppContext) -> tuple[int, int]:
-    async with serialized_writes(app.db), unit_of_work(app.db, app.broker) as uow:
+    async def sweep(session: AsyncSession) -> tuple[int, int]:
         now = utcnow()
-        missed = await queues.expire_invitations(uow.session, app.broker, now)
-        flushed = await queues.flush_closed_booths(uow.session, now)
-        await uow.commit()
-    return missed, flushed
+        missed = await queues.expire_invitations(session, app.broker, now)
+        return missed, await queues.flush_closed_booths(session, now)
+
+    return await run_unit(app.db, app.broker, sweep, serialize=True)
 
 
 async def _sweep_forever(app: AppContext) -> None:

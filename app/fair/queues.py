@@ -29,7 +29,7 @@ from app.auth.identity import Identity
 from app.auth.models import Organization, User
 from app.auth.service import user_channel
 from app.broker import Broker
-from app.db import dialect_of, insert_new, utcnow
+from app.db import dialect_of, insert_new, keep_on_refusal, utcnow
 from app.errors import Conflict, NotFound
 from app.events import emit
 from app.fair import booths as booth_rules
@@ -448,7 +448,7 @@ async def accept(
         ):
             await _announce(session, booth, fair, version=version, left=[ticket.seq])
             # The miss is kept even though the request fails: commit it, then report it.
-            session.info["commit_on_error"] = True
+            keep_on_refusal(session)
         raise QueueError("The call has expired.", code="invite_expired")
     talking = await session.exec(
         select(Conversation.id).where(
@@ -600,7 +600,7 @@ async def call_next(
     result = await _invite_next(session, broker, booth, fair, identity.id)
     if result.ticket is None:
         # The lapsed are still removed: keep that even though nobody was called.
-        session.info["commit_on_error"] = result.lapsed > 0
+        keep_on_refusal(session, result.lapsed > 0)
         if result.skipped_busy:
             raise QueueError(
                 "Everyone waiting is talking to another employer; they keep their places. "

@@ -22,8 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.auth.identity import Identity, load_identity
 from app.auth.models import Organization, OrgMember, Role, User, Verification
 from app.broker.memory import MemoryBroker
-from app.db import Database, unit_of_work, utcnow
-from app.errors import AppError
+from app.db import Database, run_unit, utcnow
 from app.fair import booths, fairs, postings, queues, seekers
 from app.fair.models import Booth, Conversation, Fair, FairRegistration, SeekerProfile
 from app.moderation import service as moderation
@@ -111,17 +110,8 @@ class World:
     # -- running services -------------------------------------------------------------
 
     async def act(self, action: Callable[[AsyncSession], Awaitable[T]]) -> T:
-        """One unit of work, committed; a refusal still commits what the service marked
-        with ``commit_on_error`` (as the frame handlers do)."""
-        async with unit_of_work(self.db, self.broker) as uow:
-            try:
-                result = await action(uow.session)
-            except AppError:
-                if uow.session.info.pop("commit_on_error", False):
-                    await uow.commit()
-                raise
-            await uow.commit()
-            return result
+        """One unit of work, committed, as the frame handlers run it."""
+        return await run_unit(self.db, self.broker, action)
 
     async def read(self, action: Callable[[AsyncSession], Awaitable[T]]) -> T:
         async with self.db.sessions() as session:

@@ -21,8 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.auth.identity import Identity, load_identity
 from app.auth.models import Organization, OrgMember, Role, User, Verification
-from app.db import unit_of_work, utcnow
-from app.errors import AppError
+from app.db import run_unit, utcnow
 from app.fair import fairs, presence, queues, seekers
 from app.fair.models import (
     Booth,
@@ -91,15 +90,7 @@ class Site:
 
     async def act(self, action: Callable[[AsyncSession], Awaitable[T]]) -> T:
         """One unit of work on the server's database and broker, committed."""
-        async with unit_of_work(self.live.ctx.db, self.live.ctx.broker) as uow:
-            try:
-                result = await action(uow.session)
-            except AppError:
-                if uow.session.info.pop("commit_on_error", False):
-                    await uow.commit()
-                raise
-            await uow.commit()
-            return result
+        return await run_unit(self.live.ctx.db, self.live.ctx.broker, action)
 
     async def get(self, model: type[T], row_id: Any) -> T:
         async with self.live.ctx.db.sessions() as session:
