@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import orjson
 import sqlalchemy as sa
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.auth.identity import Identity
@@ -490,3 +490,14 @@ async def typing(broker: Broker, session: AsyncSession, *, identity: Identity, r
     )
     await broker.publish(allowed.room.channel, payload)
     return True
+
+
+async def peer_read(session: AsyncSession, room: str, *, staff: bool, seeker_id: int) -> int:
+    """How far the other side has read: the seeker for staff, any staff for the seeker."""
+    other = col(ChatRead.user_id) == seeker_id if staff else col(ChatRead.user_id) != seeker_id
+    result = await session.exec(
+        select(func.max(ChatRead.last_read_seq))
+        .join(ChatRoom, col(ChatRoom.id) == col(ChatRead.room_id))
+        .where(ChatRoom.room == room, other)
+    )
+    return int(result.one() or 0)

@@ -9,16 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from app.fair.labels import (
+    APPLICATION_STATUS,
+    AUDIENCE,
+    CONVERSATION_STATUS,
+    OUTCOME,
+    PHASE,
+    ZONE,
+)
 from app.fair.schedule import zone
 from app.i18n import N_, gettext
 
-PHASE = {
-    "draft": N_("Draft"),
-    "upcoming": N_("Upcoming"),
-    "live": N_("Open now"),
-    "ended": N_("Ended"),
-    "cancelled": N_("Cancelled"),
-}
 BOOTH_STATUS = {
     "invited": N_("Invited by the organizer"),
     "applied": N_("Applied, awaiting decision"),
@@ -26,19 +27,7 @@ BOOTH_STATUS = {
     "declined": N_("Declined"),
     "withdrawn": N_("Withdrawn"),
 }
-AUDIENCE = {
-    "general": N_("Everyone"),
-    "graduates": N_("Graduates"),
-    "migrant_workers": N_("Migrant workers"),
-    "veterans": N_("Veterans"),
-    "disabled": N_("People with disabilities"),
-    "experienced": N_("Experienced workers"),
-}
-OUTCOME = {
-    "next_step": N_("Next step agreed"),
-    "no_match": N_("Not a match"),
-    "follow_up": N_("Follow-up promised"),
-}
+# Staff see the line from their side; seekers' wording is in app/fair/labels.py.
 TICKET_STATUS = {
     "waiting": N_("In line"),
     "invited": N_("Called"),
@@ -47,24 +36,6 @@ TICKET_STATUS = {
     "missed": N_("Missed the call"),
     "lapsed": N_("Away when called"),
     "follow_up": N_("Follow-up promised"),
-}
-CONVERSATION_STATUS = {"open": N_("Open"), "ended": N_("Ended")}
-APPLICATION_STATUS = {
-    "applied": N_("Applied"),
-    "in_conversation": N_("In conversation"),
-    "interview": N_("Interview"),
-    "offer": N_("Offer"),
-    "rejected": N_("Not selected"),
-    "withdrawn": N_("Withdrawn"),
-    "closed_without_decision": N_("Closed without decision"),
-}
-ZONE = {
-    "Asia/Shanghai": N_("Beijing time"),
-    "Asia/Urumqi": N_("Xinjiang time"),
-    "Asia/Hong_Kong": N_("Hong Kong time"),
-    "Asia/Macau": N_("Macao time"),
-    "Asia/Taipei": N_("Taipei time"),
-    "UTC": N_("UTC"),
 }
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlmodel import col, func, select
-from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -20,7 +18,7 @@ from app.fair.console_web import (
     page,
     path_id,
 )
-from app.fair.models import Booth, ChatRead, ChatRoom, Outcome
+from app.fair.models import Booth, Outcome
 from app.fair.schedule import DEFAULT_ZONE
 from app.web import form, identity_of, redirect, text_field
 
@@ -49,17 +47,6 @@ async def conversations_page(request: Request) -> Response:
 
 def _room(conversation_id: int | None) -> str:
     return f"conv:{conversation_id}"
-
-
-async def _peer_read(session: AsyncSession, room: str, *, staff: bool, seeker_id: int) -> int:
-    """How far the other side has read: the seeker for staff, any staff for the seeker."""
-    other = col(ChatRead.user_id) == seeker_id if staff else col(ChatRead.user_id) != seeker_id
-    result = await session.exec(
-        select(func.max(ChatRead.last_read_seq))
-        .join(ChatRoom, col(ChatRoom.id) == col(ChatRead.room_id))
-        .where(ChatRoom.room == room, other)
-    )
-    return int(result.one() or 0)
 
 
 async def _conversation_page(
@@ -96,7 +83,7 @@ async def _conversation_page(
         shared = await seekers.org_may_see(uow.session, conversation.org_id, conversation.seeker_id)
         room = _room(conversation.id)
         chat_access = await chat.access(uow.session, identity, room)
-        peer_read = await _peer_read(
+        peer_read = await chat.peer_read(
             uow.session, room, staff=chat_access.staff, seeker_id=conversation.seeker_id
         )
     context = {

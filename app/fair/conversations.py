@@ -1,9 +1,9 @@
 """One-to-one conversations between a seeker and an organization's staff.
 
-Opened when a seeker accepts a queue call (later also from an application or a staff
-invitation). A staff member holds at most four at once, may hand one to a colleague, and
-ends it with an outcome the seeker sees. A seeker is never in two at once. Messages (the
-chat issue) are numbered by ``Conversation.last_seq``; video calls start from it.
+Opened when a seeker accepts a queue call (a live talk), or about an application by
+either side. A staff member holds at most four live talks at once, may hand one to a
+colleague, and ends it with an outcome the seeker sees. A seeker is never in two live
+talks at once. Messages are in the chat room ``conv:<id>`` (app/fair/chat.py).
 """
 
 from __future__ import annotations

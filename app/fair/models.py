@@ -394,8 +394,8 @@ class Outcome(StrEnum):
 class Conversation(SQLModel, table=True):
     """One seeker and one organization's staff, one to one.
 
-    Opened from a queue call, an application or a staff invitation. The chat issue adds
-    messages numbered by ``last_seq``; the interview issue starts video calls from it.
+    Opened from a queue call, an application or a staff invitation. Its messages live in
+    the chat room ``conv:<id>`` (ChatRoom); the interview issue starts video calls from it.
     """
 
     id: int | None = Field(default=None, primary_key=True)
@@ -416,7 +416,6 @@ class Conversation(SQLModel, table=True):
     outcome: str = Field(default="", max_length=12)
     outcome_note: str = Field(default="", max_length=1000)
     follow_up_by: date | None = None
-    last_seq: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     started_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 

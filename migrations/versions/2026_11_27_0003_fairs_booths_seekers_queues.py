@@ -224,7 +224,6 @@ def upgrade() -> None:
     sa.Column('outcome', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
     sa.Column('outcome_note', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
     sa.Column('follow_up_by', sa.Date(), nullable=True),
-    sa.Column('last_seq', sa.Integer(), server_default='0', nullable=False),
     sa.Column('started_at', app.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('ended_at', app.db.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['application_id'], ['application.id'], name=op.f('fk_conversation_application_id_application'), ondelete='SET NULL'),
