@@ -21,26 +21,13 @@ from app.fair import fairs, postings, seekers
 from app.fair.models import Booth, Fair, Posting
 from app.moderation import service as moderation
 from tests.conftest import valid_uscc
+from tests.fair.test_postings import CLEAN
 from tests.support import PASSWORD
 
 _hash: str | None = None
 _seeds = itertools.count(int(uuid.uuid4().int % 10**8) * 10)
 
-SALES = {
-    "title": "销售代表",
-    "category": "销售",
-    "city": "北京",
-    "district": "海淀区",
-    "salary_min": "6000",
-    "salary_max": "9000",
-    "salary_period": "month",
-    "headcount": "3",
-    "education": "大专",
-    "experience": "1年",
-    "description": "负责华北区域办公设备的销售与客户维护，完成季度销售目标。",
-    "requirements": "有销售经验者优先，沟通能力强，男女不限。",
-    "benefits": "五险一金，带薪年假，公司承担岗前培训费用。",
-}
+SALES = CLEAN  # a posting that passes screening
 PROFILE = {
     "full_name": "王小明",
     "phone": "13900000100",

@@ -27,6 +27,7 @@ from app.fair import booths, fairs, postings, queues, seekers
 from app.fair.models import Booth, Conversation, Fair, FairRegistration, SeekerProfile
 from app.moderation import service as moderation
 from tests.conftest import add_user, valid_uscc
+from tests.fair.test_postings import CLEAN
 
 T = TypeVar("T")
 HOUR = timedelta(hours=1)
@@ -34,21 +35,7 @@ DAY = timedelta(days=1)
 # Long enough for any test; "seen" keys are what a seeker's open tab keeps alive.
 SEEN_TTL = 3600.0
 
-POSTING = {
-    "title": "销售代表",
-    "category": "销售",
-    "city": "北京",
-    "district": "海淀区",
-    "salary_min": "6000",
-    "salary_max": "9000",
-    "salary_period": "month",
-    "headcount": "3",
-    "education": "大专",
-    "experience": "1年",
-    "description": "负责华北区域办公设备的销售与客户维护，完成季度销售目标。",
-    "requirements": "有销售经验者优先，沟通能力强，男女不限。",
-    "benefits": "五险一金，带薪年假，公司承担岗前培训费用。",
-}
+POSTING = CLEAN  # a posting that passes screening
 PROFILE = {"full_name": "张三", "phone": "13800138000", "origin_province": "河南"}
 
 _seeds = itertools.count(100)
